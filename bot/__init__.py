@@ -1,0 +1,1 @@
+"""Get Involved: connects residents to local ways to get involved."""
