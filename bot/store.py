@@ -186,6 +186,18 @@ class Store:
     def source_health(self) -> dict[str, dict[str, Any]]:
         return {row["name"]: row for row in self.db.query("select * from sources order by name")}
 
+    # -- the scrapers' HTTP cache (conditional GET) -----------------------------------------
+
+    def http_cache_get(self, url: str) -> dict[str, Any] | None:
+        """The validators (etag, last_modified) and body last fetched from a URL, if any."""
+        return next(iter(self.db.query("select * from http_cache where url = ?", [url])), None)
+
+    def http_cache_put(self, url: str, *, etag: str | None, last_modified: str | None,
+                       content_type: str, body: str) -> None:
+        self.db["http_cache"].upsert({"url": url, "etag": etag, "last_modified": last_modified,
+                                      "content_type": content_type, "body": body, "fetched_at": utcnow()},
+                                     pk="url", alter=False)
+
     # -- residents --------------------------------------------------------------------------
 
     def get_resident(self, resident_id: int) -> dict[str, Any] | None:
