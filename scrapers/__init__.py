@@ -1,0 +1,1 @@
+"""Scrapers: fetch "get involved" pages politely (`scrapers.http`) and turn them into opportunities."""
