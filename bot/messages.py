@@ -39,3 +39,6 @@ class Reply:
 
     html: str
     buttons: list[list[Button]] = field(default_factory=list)
+    # True: this replaces the message whose button was pressed (a multi-select showing its new
+    # ticks) rather than adding a new one. Adapters that cannot edit simply show it again.
+    edit: bool = False

@@ -1,0 +1,272 @@
+"""The coaching dialogue: /start's questions, free text at any point, buttons and locations.
+
+Each question step reads free text its own way, but some things are understood everywhere:
+a postcode sets the place, and "actually I'm more into gardening" changes the passion.
+"""
+from __future__ import annotations
+
+import math
+
+from bot.conversation import buttons, results, wording
+from bot.conversation import understanding as read
+from bot.conversation.state import Step
+from bot.conversation.turn import Turn
+from bot.messages import Reply
+from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, haversine_km, parse_postcode
+
+MAX_TOPIC_CHARS = 100
+LOCATION_MAX_KM = 30.0  # a shared location further than this from any district centre is not in the UK
+_FLOW_KEYS = ("place_given", "offer", "declined", "before_topic")
+
+
+def start(turn: Turn) -> list[Reply]:
+    turn.state.change(step=Step.PASSION)
+    turn.state.drop(*_FLOW_KEYS)
+    return [Reply(wording.WELCOME), turn.ask_passion()]
+
+
+def text(turn: Turn, typed: str) -> list[Reply]:
+    """Free text, read according to the question the resident was last asked."""
+    typed = read.clean(typed)
+    if not read.has_words(typed):
+        return [Reply(wording.NO_WORDS), *(turn.prompt() or [Reply(wording.ASK_FOR_WORDS)])]
+    answer = {Step.PASSION: _passion, Step.SKILLS: _skills, Step.PLACE: _place,
+              Step.TIME: _time, Step.TOPIC: _topic}.get(turn.state.step, _anything)
+    return answer(turn, typed)
+
+
+def unsupported(turn: Turn) -> list[Reply]:
+    return [Reply(wording.UNSUPPORTED), *(turn.prompt() or [Reply(wording.ASK_FOR_WORDS)])]
+
+
+# -- the questions ------------------------------------------------------------------------------
+
+def _passion(turn: Turn, typed: str) -> list[Reply]:
+    if read.key(typed) in read.GREETINGS:
+        return [turn.ask_passion()]
+    said = _take_place(turn, typed)
+    if said.rest_is_filler:
+        return [*said.replies, turn.ask_passion()]
+    turn.state.change(passions=read.passion_from(said.rest), step=Step.SKILLS)
+    return [*said.replies, turn.ask_skills()]
+
+
+def _skills(turn: Turn, typed: str) -> list[Reply]:
+    if read.changes_mind(typed):
+        return _new_passion_then_ask_again(turn, typed)
+    said = _take_place(turn, typed)
+    if said.rest_is_filler and said.district:
+        return [*said.replies, turn.ask_skills()]
+    skills = "" if read.key(said.rest) in read.SKIP else read.skills_from(said.rest)
+    turn.state.change(skills=skills)
+    return [*said.replies, *_after_skills(turn)]
+
+
+def _after_skills(turn: Turn) -> list[Reply]:
+    if turn.state.data.get("place_given"):
+        turn.state.change(step=Step.TIME)
+        return [turn.ask_time()]
+    turn.state.change(step=Step.PLACE)
+    return [turn.ask_place()]
+
+
+def _place(turn: Turn, typed: str) -> list[Reply]:
+    district, _ = read.district_in(typed)
+    if district:
+        return place_set(turn, district, wording.place_kept(district))
+    if read.key(typed) in read.NO_PLACE:
+        return _skip_place(turn)
+    if read.changes_mind(typed):
+        return _new_passion_then_ask_again(turn, typed)
+    district, problem = postcode_given(typed)
+    if district:
+        return place_set(turn, district, wording.place_kept(district))
+    return [Reply(problem)]
+
+
+def postcode_given(typed: str) -> tuple[str | None, str]:
+    """(district, '') for a known postcode or outward code, else (None, what is wrong with it)."""
+    try:
+        postcode = parse_postcode(typed)
+    except InvalidPostcode:
+        return None, wording.not_a_postcode(typed)
+    try:
+        default_gazetteer().locate(postcode)
+    except UnknownPostcode:
+        return None, wording.unknown_district(postcode.outward)
+    return postcode.outward, ""
+
+
+def _skip_place(turn: Turn) -> list[Reply]:
+    turn.state.change(postcode="", step=Step.TIME)
+    turn.state.put("place_skipped", True)
+    return [Reply(wording.PLACE_SKIPPED), turn.ask_time()]
+
+
+def _time(turn: Turn, typed: str) -> list[Reply]:
+    if read.changes_mind(typed):
+        return _new_passion_then_ask_again(turn, typed)
+    said = _take_place(turn, typed)
+    if said.district and said.rest_is_filler:
+        return [*said.replies, turn.ask_time()]
+    picked = read.availability_in(said.rest)
+    if picked:
+        turn.state.change(availability=picked)
+    elif read.key(said.rest) not in read.ANY_TIME:
+        return [*said.replies, Reply(wording.TIME_HELP), turn.ask_time()]
+    return [*said.replies, *results.show(turn, turn.passion_query())]
+
+
+def _topic(turn: Turn, typed: str) -> list[Reply]:
+    said = _take_place(turn, typed)
+    if said.rest_is_filler:
+        return [*said.replies, Reply(wording.ASK_TOPIC)]
+    topic = read.shorten_words(read.passion_from(said.rest), MAX_TOPIC_CHARS)
+    turn.state.change(step=Step(turn.state.data.get("before_topic", Step.IDLE.value)))
+    turn.state.drop("before_topic")
+    return [*said.replies, *results.subscribe(turn, topic)]
+
+
+def place_set(turn: Turn, district: str, said: str) -> list[Reply]:
+    """A new place from anywhere: moves the questions on, or refreshes the matches shown."""
+    turn.state.change(postcode=district)
+    turn.state.drop("place_skipped")
+    step = turn.state.step
+    if step is Step.PLACE:
+        turn.state.change(step=Step.TIME)
+        return [Reply(said), turn.ask_time()]
+    if step in (Step.PASSION, Step.SKILLS):
+        turn.state.put("place_given", True)
+    if step is Step.RESULTS and turn.state.data.get("query"):
+        return [Reply(said), *results.show(turn, turn.state.data["query"])]
+    return [Reply(said), *turn.prompt()]
+
+
+# -- free text outside the questions --------------------------------------------------------------
+
+def _anything(turn: Turn, typed: str) -> list[Reply]:
+    """After the questions: small talk, 'more', a new place, or a new passion to match."""
+    key = read.key(typed)
+    offered = "offer" in turn.state.data
+    if key in read.HELP:
+        return [Reply(wording.help_text())]
+    if key in read.GREETINGS:
+        return [Reply(wording.HELLO)]
+    if key in read.THANKS:
+        return [Reply(wording.THANKS)]
+    if key in read.MORE and turn.state.data.get("query"):
+        return results.next_page(turn)
+    if offered and (key in read.YES or key in read.NO):
+        return results.answer_offer(turn, key in read.YES)
+    if key in read.YES or key in read.NO:
+        return [Reply(wording.ASK_FOR_WORDS)]
+    district, rest = read.district_in(typed)
+    if district and read.only_filler(rest):
+        turn.state.change(postcode=district)
+        turn.state.drop("place_skipped")
+        query = turn.state.data.get("query") or turn.passion_query()
+        if query:
+            return [Reply(wording.place_kept(district)), *results.show(turn, query)]
+        return [Reply(wording.place_kept(district)), Reply(wording.ASK_FOR_WORDS)]
+    if district:
+        turn.state.change(postcode=district)
+    return _new_passion(turn, rest)
+
+
+def _new_passion(turn: Turn, typed: str) -> list[Reply]:
+    turn.state.change(passions=read.passion_from(typed))
+    if not turn.state.postcode and not turn.state.data.get("place_skipped"):
+        turn.state.change(step=Step.PLACE)
+        return [turn.ask_place()]
+    return results.show(turn, turn.passion_query())
+
+
+def _new_passion_then_ask_again(turn: Turn, typed: str) -> list[Reply]:
+    passion = read.passion_from(typed)
+    turn.state.change(passions=passion)
+    return [Reply(wording.noted_passion(passion)), *turn.prompt()]
+
+
+class _Said:
+    """Free text with any postcode taken out (and kept as the resident's place)."""
+
+    def __init__(self, district: str | None, rest: str, replies: list[Reply]):
+        self.district = district
+        self.rest = rest
+        self.replies = replies
+
+    @property
+    def rest_is_filler(self) -> bool:
+        return not read.has_words(self.rest) or (self.district is not None and read.only_filler(self.rest))
+
+
+def _take_place(turn: Turn, typed: str) -> _Said:
+    district, rest = read.district_in(typed)
+    if not district:
+        return _Said(None, typed, [])
+    turn.state.change(postcode=district)
+    turn.state.drop("place_skipped")
+    turn.state.put("place_given", True)
+    return _Said(district, rest, [Reply(wording.place_kept(district))])
+
+
+# -- buttons and shared locations -----------------------------------------------------------------
+
+def choice(turn: Turn, data: str) -> list[Reply]:
+    """A pressed button. Buttons from old messages, or pressed twice, get a short answer."""
+    action, arg = buttons.parse(data, turn.state)
+    if arg is None:
+        return [Reply(wording.STALE_BUTTON)]
+    step = turn.state.step
+    if action in (buttons.MORE, buttons.HIDE, buttons.SAVE) and arg:
+        act = {buttons.MORE: results.more_like, buttons.HIDE: results.hide, buttons.SAVE: results.save}[action]
+        return act(turn, arg)
+    if action == buttons.PASSION and step is Step.PASSION and arg in wording.CAUSES:
+        return _passion(turn, wording.CAUSES[arg][1])
+    if action == buttons.PASSION and step in (Step.IDLE, Step.RESULTS) and arg in wording.CAUSES:
+        return _new_passion(turn, wording.CAUSES[arg][1])
+    if action == buttons.SKIP_SKILLS and step is Step.SKILLS:
+        turn.state.change(skills="")
+        return _after_skills(turn)
+    if action == buttons.PLACE and step is Step.PLACE:
+        return _place_choice(turn, arg)
+    if action == buttons.TIME and step is Step.TIME:
+        return _time_choice(turn, arg)
+    if action == buttons.NEXT and turn.state.data.get("query"):
+        return results.next_page(turn)
+    if action == buttons.SMALL and turn.state.data.get("query"):
+        return results.smaller(turn)
+    if action == buttons.SUBSCRIBE and arg in ("yes", "no"):
+        return results.answer_offer(turn, arg == "yes")
+    return [Reply(wording.STALE_BUTTON)]
+
+
+def _place_choice(turn: Turn, arg: str) -> list[Reply]:
+    if arg == "keep" and turn.state.postcode:
+        turn.state.change(step=Step.TIME)
+        return [Reply(wording.place_kept(turn.state.postcode)), turn.ask_time()]
+    if arg == "skip":
+        return _skip_place(turn)
+    return [Reply(wording.STALE_BUTTON)]
+
+
+def _time_choice(turn: Turn, arg: str) -> list[Reply]:
+    if arg == "done":
+        return results.show(turn, turn.passion_query())
+    if arg not in wording.AVAILABILITY:
+        return [Reply(wording.STALE_BUTTON)]
+    picked = set(turn.state.availability) ^ {arg}
+    turn.state.change(availability=[code for code in wording.AVAILABILITY if code in picked])
+    return [turn.ask_time(edit=True)]
+
+
+def location(turn: Turn, where: tuple[float, float]) -> list[Reply]:
+    """A shared location: only the nearest postcode district is kept, never the coordinates."""
+    gazetteer = default_gazetteer()
+    lat, lon = where
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return [Reply(wording.LOCATION_TOO_FAR)]
+    district = gazetteer.nearest_outcode(lat, lon)
+    if haversine_km((lat, lon), gazetteer.centres[district]) > LOCATION_MAX_KM:
+        return [Reply(wording.LOCATION_TOO_FAR)]
+    return place_set(turn, district, wording.place_from_location(district))
