@@ -186,6 +186,10 @@ class Store:
     def source_health(self) -> dict[str, dict[str, Any]]:
         return {row["name"]: row for row in self.db.query("select * from sources order by name")}
 
+    def offered_count(self, source: str) -> int:
+        """How many of a source's opportunities are offered now (a scrape finding none is suspect)."""
+        return self.db.execute("select count(*) from opportunities where source = ? and offered = 1", [source]).fetchone()[0]
+
     # -- the scrapers' HTTP cache (conditional GET) -----------------------------------------
 
     def http_cache_get(self, url: str) -> dict[str, Any] | None:
@@ -258,6 +262,260 @@ class Store:
     def subscriptions(self, resident_id: int) -> list[str]:
         return [r[0] for r in self.db.execute(
             "select topic from subscriptions where resident_id = ? order by created_at", [resident_id])]
+
+    # -- deliveries: the ledger of every message owed (driven by bot/delivery.py) -------------
+    #
+    # Rows move pending -> sending (claimed by one run: `claim` names it) -> sent | blocked |
+    # failed | cancelled, or back to pending to retry after `not_before`. Every read-then-write
+    # runs in a BEGIN IMMEDIATE transaction so two processes on one WAL database never both
+    # claim a row. Times in claimed_at / not_before are Unix seconds.
+
+    _DELIVERY_COLUMNS = {"claim": str, "claimed_at": float, "not_before": float, "message_id": int}
+    _OWED = ("pending", "sending", "sent")
+
+    def _write(self, fn: Callable[[], T]) -> T:
+        """Run fn inside BEGIN IMMEDIATE: the write lock is taken first, so reads cannot go stale."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn()
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return result
+
+    def ensure_delivery_schema(self) -> None:
+        """Add the engine's columns and indexes to `deliveries` once per connection (idempotent)."""
+        if getattr(self, "_deliveries_ready", False):
+            return
+
+        def add() -> None:
+            present = {row[1] for row in self.db.execute("pragma table_info(deliveries)")}
+            for name, kind in self._DELIVERY_COLUMNS.items():
+                if name not in present:
+                    self.db["deliveries"].add_column(name, kind)
+            for columns in (("chat_id", "status"), ("resident_id",), ("claim",)):
+                self.db.execute(f"create index if not exists idx_deliveries_{'_'.join(columns)} "
+                                f"on deliveries ({', '.join(columns)})")
+
+        self._write(add)
+        self._deliveries_ready = True
+
+    def enqueue_deliveries(self, rows: Iterable[dict[str, Any]]) -> list[int]:
+        """Add messages owed, idempotently; returns the resident ids that got a new row.
+
+        Each row: campaign, resident_id, chat_id, payload (a dict whose "opportunities" lists the
+        ids it carries). A row is skipped when its (campaign, resident) already exists, or when the
+        resident is already owed or was sent any of its opportunities in another campaign.
+        """
+        self.ensure_delivery_schema()
+        rows = list(rows)
+        now = utcnow()
+
+        def insert() -> list[int]:
+            owed = self.owed_opportunities([r["resident_id"] for r in rows])
+            added = []
+            for r in rows:
+                carries = set(r["payload"].get("opportunities", []))
+                if carries & owed.get(r["resident_id"], set()):
+                    continue
+                cursor = self.db.execute(
+                    "insert or ignore into deliveries (campaign, resident_id, chat_id, payload, status, attempts,"
+                    " created_at, updated_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)",
+                    [r["campaign"], r["resident_id"], r["chat_id"], json.dumps(r["payload"]), now, now])
+                if cursor.rowcount:
+                    added.append(r["resident_id"])
+                    owed.setdefault(r["resident_id"], set()).update(carries)
+            return added
+
+        return self._write(insert)
+
+    def owed_opportunities(self, resident_ids: Iterable[int]) -> dict[int, set[str]]:
+        """Opportunity ids each resident has been sent, or is about to be sent, in any campaign."""
+        self.ensure_delivery_schema()
+        ids = list(dict.fromkeys(resident_ids))
+        owed: dict[int, set[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sql = ("select d.resident_id, j.value from deliveries d, json_each(d.payload, '$.opportunities') j "
+                   f"where d.resident_id in ({','.join('?' * len(chunk))}) and d.status in (?, ?, ?)")
+            for resident_id, opportunity_id in self.db.execute(sql, [*chunk, *self._OWED]):
+                owed.setdefault(resident_id, set()).add(opportunity_id)
+        return owed
+
+    def claim_deliveries(self, owner: str, campaign: str, *, prefix: bool = False, limit: int = 10,
+                         now: float, chat_gap: float = 1.0) -> list[dict[str, Any]]:
+        """Atomically mark up to `limit` due pending rows as sending by `owner`, oldest first.
+
+        At most one row per chat; skips chats another row is being sent to right now, or that any
+        run tried to message less than `chat_gap` seconds ago (a crashed run's last try included),
+        so no two runs message one chat at once.
+        """
+        self.ensure_delivery_schema()
+        scope, params = self._campaign_scope("d.campaign", campaign, prefix)
+        candidates = f"""select d.id, d.chat_id from deliveries d where d.status = 'pending' and {scope}
+            and coalesce(d.not_before, 0) <= ?
+            and not exists (select 1 from deliveries o where o.chat_id = d.chat_id and o.status = 'sending')
+            and not exists (select 1 from deliveries o where o.chat_id = d.chat_id and o.claimed_at > ?)
+            order by d.id limit ?"""
+
+        def claim() -> list[dict[str, Any]]:
+            chosen: dict[int, int] = {}  # chat -> row: one row per chat in a batch
+            for row_id, chat_id in self.db.execute(candidates, [*params, now, now - chat_gap, limit * 4]):
+                if chat_id not in chosen and len(chosen) < limit:
+                    chosen[chat_id] = row_id
+            if not chosen:
+                return []
+            ids = list(chosen.values())
+            cursor = self.db.execute(
+                "update deliveries set status = 'sending', claim = ?, claimed_at = ?, updated_at = ? "
+                f"where status = 'pending' and id in ({','.join('?' * len(ids))}) returning *",
+                [owner, now, utcnow(), *ids])
+            names = [c[0] for c in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+        claimed = self._write(claim)
+        for row in claimed:
+            row["payload"] = json.loads(row["payload"] or "{}")
+        return sorted(claimed, key=lambda r: r["id"])
+
+    def finish_delivery(self, delivery_id: int, owner: str, status: str, *, error: str | None = None,
+                        message_id: int | None = None, attempted: bool = True) -> bool:
+        """Record a claimed row's final outcome; 'blocked' also marks the resident inactive.
+
+        Returns False when the row is no longer this owner's claim (nothing is changed then).
+        """
+        if status not in ("sent", "blocked", "failed", "cancelled"):
+            raise ValueError(f"not a final delivery status: {status!r}")
+        sent_at = utcnow() if status == "sent" else None
+
+        def finish() -> bool:
+            changed = self.db.execute(
+                "update deliveries set status = ?, last_error = ?, message_id = ?, sent_at = ?, claim = null,"
+                " attempts = attempts + ?, updated_at = ? where id = ? and claim = ? and status = 'sending'",
+                [status, error, message_id, sent_at, int(attempted), utcnow(), delivery_id, owner]).rowcount
+            if changed and status == "blocked":
+                self.db.execute("update residents set active = 0, updated_at = ? where id = "
+                                "(select resident_id from deliveries where id = ?)", [utcnow(), delivery_id])
+            return bool(changed)
+
+        return self._write(finish)
+
+    def retry_delivery(self, delivery_id: int, owner: str, *, not_before: float, error: str | None = None,
+                       attempted: bool = True) -> bool:
+        """Put a claimed row back to pending, not to be tried before `not_before`."""
+        return bool(self._write(lambda: self.db.execute(
+            "update deliveries set status = 'pending', claim = null, not_before = ?, last_error = coalesce(?, last_error),"
+            " attempts = attempts + ?, updated_at = ? where id = ? and claim = ? and status = 'sending'",
+            [not_before, error, int(attempted), utcnow(), delivery_id, owner]).rowcount))
+
+    def release_deliveries(self, owner: str, ids: Iterable[int] | None = None, *, not_before: float | None = None) -> int:
+        """Give back claimed rows (all of the owner's when ids is None) unsent, as pending."""
+        chosen = None if ids is None else list(ids)
+        sql = ("update deliveries set status = 'pending', claim = null, not_before = coalesce(?, not_before),"
+               " updated_at = ? where claim = ? and status = 'sending'")
+        args: list[Any] = [not_before, utcnow(), owner]
+        if chosen is not None:
+            if not chosen:
+                return 0
+            sql += f" and id in ({','.join('?' * len(chosen))})"
+            args += chosen
+        return self._write(lambda: self.db.execute(sql, args).rowcount)
+
+    def requeue_stale_claims(self, is_dead: Callable[[str], bool], *, claimed_before: float,
+                             retry_at: float = 0.0) -> int:
+        """Rows left 'sending' by a run that died (or claimed before `claimed_before`) go back to pending.
+
+        Such a row may or may not have reached the resident (last_error says so), perhaps just now:
+        it is not tried again before `retry_at`, so its chat is not messaged twice in a second.
+        """
+        self.ensure_delivery_schema()
+
+        def requeue() -> int:
+            owners = [r[0] for r in self.db.execute(
+                "select distinct claim from deliveries where status = 'sending'")]
+            dead = [o for o in owners if o is None or is_dead(o)]
+            marks = ",".join("?" * len(dead))
+            where = f"(claim in ({marks}) or claim is null or claimed_at < ?)" if dead else "(claim is null or claimed_at < ?)"
+            return self.db.execute(
+                "update deliveries set status = 'pending', claim = null, updated_at = ?,"
+                " not_before = max(coalesce(not_before, 0), ?),"
+                " last_error = 'interrupted while sending: it may have been delivered once already'"
+                f" where status = 'sending' and {where}",
+                [utcnow(), retry_at, *dead, claimed_before]).rowcount
+
+        return self._write(requeue)
+
+    def delivery_counts(self, campaign: str, *, prefix: bool = False) -> dict[str, int]:
+        """How many rows of the campaign (or campaigns starting with it) are in each status."""
+        self.ensure_delivery_schema()
+        scope, params = self._campaign_scope("campaign", campaign, prefix)
+        return {status: n for status, n in self.db.execute(
+            f"select status, count(*) from deliveries where {scope} group by status", params)}
+
+    def next_pending_at(self, campaign: str, *, prefix: bool = False) -> float | None:
+        """When the earliest pending row may be tried (0 when one is due now); None when none is pending."""
+        self.ensure_delivery_schema()
+        scope, params = self._campaign_scope("campaign", campaign, prefix)
+        row = self.db.execute(f"select min(coalesce(not_before, 0)), count(*) from deliveries "
+                              f"where status = 'pending' and {scope}", params).fetchone()
+        return float(row[0]) if row[1] else None
+
+    def list_deliveries(self, campaign: str, *, prefix: bool = False) -> list[dict[str, Any]]:
+        """Every row of the campaign(s), oldest first, payload decoded."""
+        self.ensure_delivery_schema()
+        scope, params = self._campaign_scope("campaign", campaign, prefix)
+        rows = list(self.db.query(f"select * from deliveries where {scope} order by id", params))
+        for row in rows:
+            row["payload"] = json.loads(row["payload"] or "{}")
+        return rows
+
+    def campaigns_of(self, resident_id: int, prefix: str) -> list[str]:
+        """The resident's campaigns that start with prefix (e.g. today's digests)."""
+        self.ensure_delivery_schema()
+        scope, params = self._campaign_scope("campaign", prefix, True)
+        return [r[0] for r in self.db.execute(
+            f"select campaign from deliveries where resident_id = ? and {scope} order by id", [resident_id, *params])]
+
+    def alert_subscribers(self) -> list[dict[str, Any]]:
+        """Active residents with a chat and at least one subscription, with their topics."""
+        rows = self.db.query(
+            "select r.id, r.chat_id, r.passions, r.skills, r.postcode, r.availability, r.state_data, "
+            "json_group_array(s.topic) as topics from residents r join subscriptions s on s.resident_id = r.id "
+            "where coalesce(r.active, 1) = 1 and r.chat_id is not null group by r.id order by r.id")
+        out = []
+        for row in rows:
+            row["topics"] = json.loads(row["topics"])
+            row["availability"] = json.loads(row["availability"] or "[]")
+            row["state_data"] = json.loads(row["state_data"] or "{}")
+            out.append(row)
+        return out
+
+    def hidden_by(self, opportunity_ids: Iterable[str]) -> dict[str, set[int]]:
+        """For each opportunity, the residents who said 'not for me' to it."""
+        ids = list(opportunity_ids)
+        out: dict[str, set[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for resident_id, opportunity_id in self.db.execute(
+                    f"select resident_id, opportunity_id from hidden where opportunity_id in ({','.join('?' * len(chunk))})",
+                    chunk):
+                out.setdefault(opportunity_id, set()).add(resident_id)
+        return out
+
+    def still_subscribed(self, resident_id: int) -> tuple[bool, bool] | None:
+        """(active, subscribed) for one resident, read fresh just before each send; None if forgotten."""
+        row = self.db.execute(
+            "select coalesce(r.active, 1), exists(select 1 from subscriptions s where s.resident_id = r.id) "
+            "from residents r where r.id = ?", [resident_id]).fetchone()
+        return (bool(row[0]), bool(row[1])) if row else None
+
+    @staticmethod
+    def _campaign_scope(column: str, campaign: str, prefix: bool) -> tuple[str, list[str]]:
+        """SQL for one campaign, or every campaign starting with it (a range, so ids with % or _ are safe)."""
+        if not prefix:
+            return f"{column} = ?", [campaign]
+        return f"({column} >= ? and {column} < ?)", [campaign, campaign + "\U0010ffff"]
 
 
 _UPSERT_SQL = f"""
