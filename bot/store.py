@@ -52,7 +52,7 @@ SCHEMA: dict[str, tuple[dict[str, type], str | tuple[str, ...], dict[str, Any]]]
     "deliveries": ({
         "id": int, "campaign": str, "resident_id": int, "chat_id": int, "payload": str,
         "status": str, "attempts": int, "last_error": str, "created_at": str, "updated_at": str,
-        "sent_at": str,
+        "sent_at": str, "claim": str, "claimed_at": float, "not_before": float, "message_id": int,
     }, "id", {"status": "pending", "attempts": 0}),
     "meta": ({"key": str, "value": str}, "key", {}),
 }
@@ -61,6 +61,9 @@ INDEXES = [
     ("opportunities", ["offered", "closing_date"]),
     ("deliveries", ["campaign", "resident_id"], True),
     ("deliveries", ["status"]),
+    ("deliveries", ["chat_id", "status"]),
+    ("deliveries", ["resident_id"]),
+    ("deliveries", ["claim"]),
     ("subscriptions", ["topic"]),
 ]
 FTS_COLUMNS = ["title", "organisation", "description"]
@@ -270,7 +273,6 @@ class Store:
     # runs in a BEGIN IMMEDIATE transaction so two processes on one WAL database never both
     # claim a row. Times in claimed_at / not_before are Unix seconds.
 
-    _DELIVERY_COLUMNS = {"claim": str, "claimed_at": float, "not_before": float, "message_id": int}
     _OWED = ("pending", "sending", "sent")
 
     def _write(self, fn: Callable[[], T]) -> T:
@@ -284,23 +286,6 @@ class Store:
         self.db.execute("COMMIT")
         return result
 
-    def ensure_delivery_schema(self) -> None:
-        """Add the engine's columns and indexes to `deliveries` once per connection (idempotent)."""
-        if getattr(self, "_deliveries_ready", False):
-            return
-
-        def add() -> None:
-            present = {row[1] for row in self.db.execute("pragma table_info(deliveries)")}
-            for name, kind in self._DELIVERY_COLUMNS.items():
-                if name not in present:
-                    self.db["deliveries"].add_column(name, kind)
-            for columns in (("chat_id", "status"), ("resident_id",), ("claim",)):
-                self.db.execute(f"create index if not exists idx_deliveries_{'_'.join(columns)} "
-                                f"on deliveries ({', '.join(columns)})")
-
-        self._write(add)
-        self._deliveries_ready = True
-
     def enqueue_deliveries(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Add messages owed, idempotently; returns the resident ids that got a new row.
 
@@ -308,7 +293,6 @@ class Store:
         ids it carries). A row is skipped when its (campaign, resident) already exists, or when the
         resident is already owed or was sent any of its opportunities in another campaign.
         """
-        self.ensure_delivery_schema()
         rows = list(rows)
         now = utcnow()
 
@@ -332,7 +316,6 @@ class Store:
 
     def owed_opportunities(self, resident_ids: Iterable[int]) -> dict[int, set[str]]:
         """Opportunity ids each resident has been sent, or is about to be sent, in any campaign."""
-        self.ensure_delivery_schema()
         ids = list(dict.fromkeys(resident_ids))
         owed: dict[int, set[str]] = {}
         for start in range(0, len(ids), 500):
@@ -351,7 +334,6 @@ class Store:
         run tried to message less than `chat_gap` seconds ago (a crashed run's last try included),
         so no two runs message one chat at once.
         """
-        self.ensure_delivery_schema()
         scope, params = self._campaign_scope("d.campaign", campaign, prefix)
         candidates = f"""select d.id, d.chat_id from deliveries d where d.status = 'pending' and {scope}
             and coalesce(d.not_before, 0) <= ?
@@ -429,7 +411,6 @@ class Store:
         Such a row may or may not have reached the resident (last_error says so), perhaps just now:
         it is not tried again before `retry_at`, so its chat is not messaged twice in a second.
         """
-        self.ensure_delivery_schema()
 
         def requeue() -> int:
             owners = [r[0] for r in self.db.execute(
@@ -448,14 +429,12 @@ class Store:
 
     def delivery_counts(self, campaign: str, *, prefix: bool = False) -> dict[str, int]:
         """How many rows of the campaign (or campaigns starting with it) are in each status."""
-        self.ensure_delivery_schema()
         scope, params = self._campaign_scope("campaign", campaign, prefix)
         return {status: n for status, n in self.db.execute(
             f"select status, count(*) from deliveries where {scope} group by status", params)}
 
     def next_pending_at(self, campaign: str, *, prefix: bool = False) -> float | None:
         """When the earliest pending row may be tried (0 when one is due now); None when none is pending."""
-        self.ensure_delivery_schema()
         scope, params = self._campaign_scope("campaign", campaign, prefix)
         row = self.db.execute(f"select min(coalesce(not_before, 0)), count(*) from deliveries "
                               f"where status = 'pending' and {scope}", params).fetchone()
@@ -463,7 +442,6 @@ class Store:
 
     def list_deliveries(self, campaign: str, *, prefix: bool = False) -> list[dict[str, Any]]:
         """Every row of the campaign(s), oldest first, payload decoded."""
-        self.ensure_delivery_schema()
         scope, params = self._campaign_scope("campaign", campaign, prefix)
         rows = list(self.db.query(f"select * from deliveries where {scope} order by id", params))
         for row in rows:
@@ -472,7 +450,6 @@ class Store:
 
     def campaigns_of(self, resident_id: int, prefix: str) -> list[str]:
         """The resident's campaigns that start with prefix (e.g. today's digests)."""
-        self.ensure_delivery_schema()
         scope, params = self._campaign_scope("campaign", prefix, True)
         return [r[0] for r in self.db.execute(
             f"select campaign from deliveries where resident_id = ? and {scope} order by id", [resident_id, *params])]
