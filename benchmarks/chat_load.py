@@ -1,0 +1,148 @@
+"""Chat load: many residents messaging the Telegram bot at once, through the fake Bot API.
+
+The bot runs as it does in production (`getinvolved run`, long polling, its own process, a
+fresh database seeded on start); this process plays Telegram (tests/fake_telegram.py) and the
+residents. For each phase every resident sends one message at the same instant, and we time
+from the moment the update is available to getUpdates to the bot's first sendMessage to that
+resident (and to its last, for replies of several messages). Memory is the bot process's peak
+resident set size (VmHWM).
+
+    .venv/bin/python benchmarks/chat_load.py [--residents 200] [--rounds 3]
+
+Target (issue 3): p95 <= 0.3 s for 200 residents at once, on a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_telegram import FakeTelegram  # noqa: E402
+
+TARGET_P95 = 0.3
+FIRST_RESIDENT = 1_000_000
+# (name, what each resident sends); the dialogue moves on from phase to phase
+PHASES = [
+    ("/start", lambda n: "/start"),
+    ("passion (free text)", lambda n: ["I love animals", "gardening and parks", "helping older people",
+                                       "food banks", "young people and sport"][n % 5]),
+    ("/search (matching)", lambda n: ["/search litter picking", "/search dog walking NG7",
+                                      "/search befriending", "/search food bank", "/search coaching"][n % 5]),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def start_bot(fake: FakeTelegram, db: Path) -> asyncio.subprocess.Process:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.api_url}
+    env.pop("GETINVOLVED_DB", None)
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--db", str(db), cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+
+
+async def quiet(fake: FakeTelegram, seconds: float = 0.5, limit: float = 60) -> None:
+    """Wait until the bot has sent nothing for `seconds`."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        count = len(fake.calls)
+        await asyncio.sleep(seconds)
+        if len(fake.calls) == count:
+            return
+
+
+async def phase(fake: FakeTelegram, residents: list[int], text_for) -> tuple[list[float], list[float], float]:
+    """Every resident sends at once; returns (first-reply latencies, last-reply latencies, wall time)."""
+    before = {r: len(fake.messages(r)) for r in residents}
+    began = time.monotonic()
+    queued = {r: fake.send_text(r, text_for(i)).queued_at for i, r in enumerate(residents)}
+    await fake.wait_for(lambda: all(len(fake.messages(r)) > before[r] for r in residents), timeout=120)
+    await quiet(fake)
+    firsts, lasts = [], []
+    for r in residents:
+        new = fake.messages(r)[before[r]:]
+        firsts.append(new[0].sent_at - queued[r])
+        lasts.append(new[-1].sent_at - queued[r])
+    return firsts, lasts, max(m.sent_at for r in residents for m in fake.messages(r)[before[r]:]) - began
+
+
+def line(name: str, values: list[float]) -> str:
+    return (f"{name:<28} p50 {statistics.median(values):6.3f} s   p95 {percentile(values, 0.95):6.3f} s   "
+            f"max {max(values):6.3f} s")
+
+
+async def round_(count: int, number: int) -> dict[str, list[float]]:
+    async with FakeTelegram() as fake:
+        with tempfile.TemporaryDirectory() as tmp:
+            bot = await start_bot(fake, Path(tmp) / "load.db")
+            try:
+                await fake.wait_for(lambda: bool(fake.calls_to("deleteWebhook")), timeout=60)
+                fake.send_text(FIRST_RESIDENT - 1, "/search gardening")  # warm-up: builds the matcher
+                await fake.wait_for_messages(FIRST_RESIDENT - 1, timeout=60)
+                await quiet(fake)
+                residents = list(range(FIRST_RESIDENT, FIRST_RESIDENT + count))
+                results: dict[str, list[float]] = {}
+                print(f"round {number}: {count} residents at once")
+                for name, text_for in PHASES:
+                    firsts, lasts, wall = await phase(fake, residents, text_for)
+                    sent = sum(len(fake.messages(r)) for r in residents)
+                    refused = len(fake.refused)
+                    print("  " + line(f"{name}, first reply", firsts))
+                    print("  " + line(f"{name}, whole reply", lasts) + f"   (all done in {wall:.2f} s)")
+                    results.setdefault("first", []).extend(firsts)
+                    results.setdefault(name, []).extend(firsts)
+                rss = peak_rss_mb(bot.pid)
+                print(f"  messages sent {sent}, refused by the fake {refused}; bot peak RSS {rss:.1f} MB")
+                results["rss"] = [rss]
+            finally:
+                if bot.returncode is None:
+                    bot.send_signal(signal.SIGTERM)
+                _, err = await bot.communicate()
+                if bot.returncode != 0:
+                    print(f"  the bot exited with {bot.returncode}: {err.decode()[-400:]}")
+    return results
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(f"chat_load: {args.residents} residents, {args.rounds} rounds, {os.cpu_count()} CPUs; "
+          "the bot is `getinvolved run` (long polling) against the fake Bot API")
+    every: dict[str, list[float]] = {}
+    for number in range(1, args.rounds + 1):
+        for key, values in (await round_(args.residents, number)).items():
+            every.setdefault(key, []).extend(values)
+    print("all rounds:")
+    for name, _ in PHASES:
+        print("  " + line(f"{name}, first reply", every[name]))
+    p95 = percentile(every["first"], 0.95)
+    print("  " + line("every message, first reply", every["first"]))
+    print(f"  bot peak RSS: max {max(every['rss']):.1f} MB")
+    print(f"  target p95 <= {TARGET_P95} s: {'met' if p95 <= TARGET_P95 else 'NOT met'} (p95 {p95:.3f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,590 @@
+"""The Telegram adapter: python-telegram-bot 22 in front of the conversation core.
+
+Handlers only translate: an Update becomes an `Incoming`, the core (run on the store's worker
+thread, since it does blocking SQLite work) returns `Reply` objects, and `deliver` renders them
+as Telegram messages that Telegram will accept (see bot.telegram_render). No dialogue logic here.
+
+Updates from different residents are handled concurrently; each chat's own updates are handled
+one at a time, in order (`PerChatUpdateProcessor`). The store is opened in post_init and closed
+in post_shutdown. Long polling by default; with a webhook URL an aiohttp server receives the
+updates (python-telegram-bot's own webhook server needs tornado, which we do not install).
+
+    run_bot(settings)                                  # what `getinvolved run` calls
+    app = build_application(settings, core_factory=...) # tests: any object with .handle()
+    async with running(app): ...                       # run inside an existing event loop
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hmac
+import logging
+import os
+import re
+import secrets
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Protocol, Sequence
+from urllib.parse import urlsplit
+
+# Opt in now to python-telegram-bot 23's durations (RetryAfter.retry_after as a timedelta): without
+# it every 429 raises a deprecation warning inside PTB itself.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from aiohttp import web  # noqa: E402
+from telegram import BotCommand, Chat, ChatMemberUpdated, Message, ReplyParameters, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor,
+                          CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters)
+
+from bot.config import Settings
+from bot.messages import Incoming, Reply
+from bot.store import Store
+from bot.telegram_http import AiohttpRequest
+from bot.telegram_render import Outgoing, plain, render
+
+log = logging.getLogger(__name__)
+
+SECRET_ENV = "GETINVOLVED_WEBHOOK_SECRET"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
+MAX_CONCURRENT_UPDATES = 256
+GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment, or send /help."
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+|$)(.*)$", re.S)
+
+
+class Core(Protocol):
+    """The conversation core as the adapter sees it (bot.conversation.Conversation)."""
+
+    def handle(self, resident_id: int, incoming: Incoming, *, chat_id: int | None = None,
+               private: bool = True) -> list[Reply]: ...
+
+
+CoreFactory = Callable[[Store], Core]
+
+
+class BotStartError(Exception):
+    """Raised when the bot cannot start (bad token, unreachable API, bad webhook); one sentence."""
+
+
+@dataclass
+class Runtime:
+    """What the handlers share, kept in application.bot_data["runtime"]."""
+
+    settings: Settings
+    core_factory: CoreFactory
+    commands: Sequence[tuple[str, str]] | None
+    store: Store | None = None
+    owns_store: bool = True
+    core: Core | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # for scheduled jobs (alerts, scrapes)
+
+
+def runtime_of(application: Application) -> Runtime:
+    runtime: Runtime = application.bot_data["runtime"]
+    return runtime
+
+
+# -- building the application ---------------------------------------------------------------
+
+def build_application(settings: Settings, *, core_factory: CoreFactory | None = None,
+                      store: Store | None = None, commands: Sequence[tuple[str, str]] | None = None,
+                      overall_rate: float = 0) -> Application:
+    """The python-telegram-bot Application, with our handlers, limits and lifecycle hooks.
+
+    `store`: an already open store the caller keeps ownership of (tests); by default the store
+    at settings.db_path is opened in post_init and closed in post_shutdown. `commands`: for
+    setMyCommands, by default the core's COMMANDS. `overall_rate`: messages a second across all
+    chats; 0 leaves replies unthrottled, as Telegram's 30/s applies to bulk notifications, which
+    the broadcast engine paces itself (GETINVOLVED_BROADCAST_RATE). Group chats are always
+    kept to Telegram's 20 a minute, and a 429's retry_after is always honoured.
+    """
+    if not settings.token:
+        raise BotStartError("Set TELEGRAM_BOT_TOKEN to the bot's token from @BotFather to run the Telegram bot.")
+    builder = (ApplicationBuilder()
+               .token(settings.token)
+               .base_url(settings.api_url)
+               .request(AiohttpRequest(connections=MAX_CONCURRENT_UPDATES))
+               .get_updates_request(AiohttpRequest(connections=1))
+               .rate_limiter(AIORateLimiter(overall_max_rate=overall_rate, overall_time_period=1,
+                                            group_max_rate=GROUP_MESSAGES_PER_MINUTE, group_time_period=60,
+                                            max_retries=3))
+               .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+               .post_init(_post_init)
+               .post_shutdown(_post_shutdown))
+    if file_url := _file_url(settings.api_url):
+        builder = builder.base_file_url(file_url)
+    application = builder.build()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # if used, it logs every URL, token included
+    application.bot_data["runtime"] = Runtime(settings, core_factory or default_core, commands,
+                                              store=store, owns_store=store is None)
+    add_handlers(application)
+    return application
+
+
+def _file_url(api_url: str) -> str | None:
+    """The Bot API's file URL beside its method URL: ".../bot" -> ".../file/bot"."""
+    return api_url[:-len("bot")] + "file/bot" if api_url.endswith("/bot") else None
+
+
+def default_core(store: Store) -> Core:
+    """The real conversation core over the store."""
+    from bot.conversation import Conversation, store_matcher
+
+    return Conversation(store, store_matcher(store))
+
+
+def default_commands() -> list[tuple[str, str]]:
+    from bot.conversation import COMMANDS
+
+    return list(COMMANDS)
+
+
+def add_handlers(application: Application) -> None:
+    """One handler per kind of update; anything not listed is ignored."""
+    private = filters.ChatType.PRIVATE
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, on_command))
+    application.add_handler(MessageHandler(new_message & private & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(new_message & private & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(new_message & private & ~filters.StatusUpdate.ALL, on_unsupported))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application) -> None:
+    """Open the store, make the core, register the commands, schedule jobs."""
+    runtime = runtime_of(application)
+    if runtime.store is None:
+        runtime.store = Store(runtime.settings.db_path)
+    runtime.core = runtime.core_factory(runtime.store)
+    commands = runtime.commands if runtime.commands is not None else default_commands()
+    try:
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in commands])
+    except TelegramError as e:  # clients then just show no command list; not worth stopping for
+        log.warning("Could not register the bot's commands with Telegram: %s", e)
+    schedule_jobs(application, runtime.store, runtime.settings)
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Close the store we opened (after every handler has finished)."""
+    runtime = runtime_of(application)
+    if runtime.store is not None and runtime.owns_store:
+        runtime.store.close()
+        runtime.store = None
+
+
+def schedule_jobs(application: Application, store: Store, settings: Settings) -> None:
+    """Hook for periodic work, called once from post_init with the open store.
+
+    Add jobs with application.job_queue (APScheduler underneath), e.g.
+    `application.job_queue.run_daily(scrape_job, time=dt.time(5, 0), name="daily-scrape")`;
+    a job reaches the store with `runtime_of(context.application).store` and must do its
+    blocking work through `store.run`. Nothing is scheduled yet.
+    """
+
+
+# -- per-chat ordering ---------------------------------------------------------------------------
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Handles updates concurrently, except that one chat's updates run one at a time, in order.
+
+    A resident who types two messages quickly must get the answers in order (the second reads
+    the state the first saved); different residents must not wait for each other.
+    """
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _order_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+def _order_key(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user else None
+
+
+# -- handlers: Update -> Incoming ---------------------------------------------------------------
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /command, in a private chat or addressed to this bot in a group."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    parsed = parse_command(message.text)
+    if parsed is None:
+        return
+    command, addressee, args = parsed
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # meant for another bot in the group
+    if (message.chat.type != ChatType.PRIVATE and not addressee
+            and context.bot.bot.can_read_all_group_messages):
+        return  # privacy mode off: a bare /command in a group may be meant for another bot
+    await respond(update, context, Incoming("command", text=args, command=command))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text in a private chat."""
+    assert update.effective_message is not None
+    await respond(update, context, Incoming("text", text=update.effective_message.text or ""))
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A location shared in a private chat (Telegram's attachment menu)."""
+    assert update.effective_message is not None and update.effective_message.location is not None
+    where = update.effective_message.location
+    await respond(update, context, Incoming("location", location=(where.latitude, where.longitude)))
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice note... in a private chat: the core answers with a short hint."""
+    await respond(update, context, Incoming("unsupported"))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: always answered (stops the client's spinner), then handled as a choice."""
+    query = update.callback_query
+    assert query is not None
+    with contextlib.suppress(BadRequest):  # too old to answer: the press still counts
+        await query.answer()
+    if not query.data or update.effective_chat is None:
+        return
+    pressed = query.message if isinstance(query.message, Message) else None
+    await respond(update, context, Incoming("choice", choice=query.data), pressed=pressed)
+
+
+async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A resident blocked (or unblocked) the bot: keep their stored `active` flag in step."""
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    status = change.new_chat_member.status
+    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        await set_active(context.application, change.chat.id, False)
+    elif status == ChatMemberStatus.MEMBER:
+        await set_active(context.application, change.chat.id, True)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every error with its traceback; tell a private chat that something went wrong."""
+    error = context.error
+    if isinstance(error, (NetworkError, Forbidden)) and update is None:
+        log.warning("Telegram API problem while fetching updates: %s", error)
+        return
+    log.error("Error while handling %s", _describe(update), exc_info=error)
+    if isinstance(error, TelegramError) or not isinstance(update, Update):
+        return  # Telegram itself failed: a message would likely fail too
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(chat.id, SORRY)
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        return f"update {update.update_id} (chat {chat.id if chat else '?'})"
+    return repr(update)[:80]
+
+
+def parse_command(text: str) -> tuple[str, str, str] | None:
+    """"/Search@MyBot dog walking" -> ("search", "MyBot", "dog walking")."""
+    m = _COMMAND.match(text.strip())
+    if not m:
+        return None
+    return m.group(1).lower(), m.group(2) or "", m.group(3).strip()
+
+
+# -- Incoming -> core -> Telegram -------------------------------------------------------------
+
+async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, *,
+                  pressed: Message | None = None) -> None:
+    """Ask the core (on the store's thread) and deliver its replies to the chat."""
+    runtime = runtime_of(context.application)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or runtime.store is None or runtime.core is None:
+        return
+    private = chat.type == ChatType.PRIVATE
+    handle = functools.partial(runtime.core.handle, user.id, incoming, chat_id=chat.id, private=private)
+    replies = await runtime.store.run(handle)
+    message = update.effective_message
+    reply_to = message.message_id if message is not None and not private and pressed is None else None
+    await deliver(context.application, chat, replies, pressed=pressed, reply_to=reply_to)
+
+
+async def deliver(application: Application, chat: Chat, replies: Sequence[Reply], *,
+                  pressed: Message | None = None, reply_to: int | None = None) -> None:
+    """Send the replies in order. A reply marked `edit` replaces the pressed message when it can.
+
+    A resident who blocked the bot is marked inactive and the rest is dropped quietly.
+    """
+    bot = application.bot
+    try:
+        for reply in replies:
+            parts = render(reply)
+            if getattr(reply, "edit", False) and pressed is not None and len(parts) == 1:
+                if await _edit(bot, pressed, parts[0]):
+                    continue
+            for part in parts:
+                await _send(bot, chat.id, part, reply_to)
+                reply_to = None
+    except Forbidden as e:
+        log.info("Chat %s cannot be messaged (%s); dropping its replies", chat.id, e.message)
+        if chat.type == ChatType.PRIVATE:
+            await set_active(application, chat.id, False)
+
+
+async def _send(bot: Any, chat_id: int, part: Outgoing, reply_to: int | None) -> None:
+    reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    try:
+        await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
+                               reply_parameters=reply_parameters)
+    except BadRequest as e:
+        if "entities" not in e.message.lower():
+            raise
+        log.warning("Telegram refused a reply's formatting (%s); sending it as plain text", e.message)
+        await bot.send_message(chat_id, plain(part.html), parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
+                               reply_parameters=reply_parameters)
+
+
+async def _edit(bot: Any, message: Message, part: Outgoing) -> bool:
+    """Replace the pressed message; False when Telegram cannot edit it (then we send anew)."""
+    try:
+        await bot.edit_message_text(part.html, chat_id=message.chat.id, message_id=message.message_id,
+                                    parse_mode=ParseMode.HTML, reply_markup=part.keyboard)
+    except BadRequest as e:
+        if "not modified" in e.message.lower():
+            return True  # the same button pressed twice: nothing changes, nothing to send
+        log.info("Could not edit message %s (%s); sending a new one", message.message_id, e.message)
+        return False
+    return True
+
+
+async def set_active(application: Application, resident_id: int, active: bool) -> None:
+    """Mark a stored resident (in)active; residents we never stored stay unknown."""
+    store = runtime_of(application).store
+    if store is None:
+        return
+
+    def update() -> None:
+        if store.get_resident(resident_id) is not None:
+            store.save_resident(resident_id, active=int(active))
+
+    await store.run(update)
+
+
+# -- running ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: Telegram posts to `url`; we listen on listen:port at the URL's path."""
+
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+
+class WebhookServer:
+    """A small aiohttp server that checks Telegram's secret token and queues the updates."""
+
+    def __init__(self, application: Application, webhook: Webhook):
+        self.application, self.webhook = application, webhook
+        self.port = webhook.port
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=1 << 20)
+        app.router.add_post(self.webhook.path, self.receive)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.webhook.listen, self.webhook.port)
+        await site.start()
+        server = site._server  # the bound port, for port 0 (tests)
+        sockets = getattr(server, "sockets", None)
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """One update from Telegram: 403 without the right secret, 400 if it is not an update."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.webhook.secret.encode()):
+            log.warning("Refused a webhook request without the right secret token from %s", request.remote)
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except Exception:  # not JSON, or not an update: whatever it is, it is not for us
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        await self.application.update_queue.put(update)
+        return web.Response()
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application, *, webhook: Webhook | None = None,
+                  poll_timeout: float = POLL_TIMEOUT) -> AsyncIterator[WebhookServer | None]:
+    """Run the application inside the current event loop until the block ends.
+
+    The same order as Application.run_polling: initialize, post_init, start receiving updates,
+    start; and on the way out stop receiving, stop (letting handlers finish), shutdown,
+    post_shutdown. Yields the webhook server in webhook mode (its `port` is the bound port).
+    """
+    try:
+        await application.initialize()
+    except BaseException:
+        await application.bot.shutdown()  # close the HTTP clients opened before getMe failed
+        raise
+    server: WebhookServer | None = None
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        if webhook is None:
+            assert application.updater is not None
+            await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        else:
+            server = WebhookServer(application, webhook)
+            await server.start()
+            await application.bot.set_webhook(webhook.url, secret_token=webhook.secret,
+                                              allowed_updates=ALLOWED_UPDATES)
+        await application.start()
+        yield server
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if server is not None:
+            await server.stop()
+        if application.running:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+async def serve(application: Application, *, webhook: Webhook | None = None) -> None:
+    """Run until SIGINT or SIGTERM, then shut down cleanly (the store closes in post_shutdown)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running(application, webhook=webhook) as server:
+            where = f"webhook {webhook.url} (listening on {webhook.listen}:{server.port if server else '?'})" \
+                if webhook else "long polling"
+            log.info("Bot @%s running with %s", application.bot.username, where)
+            await stop.wait()
+            log.info("Stopping")
+    finally:
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+def webhook_secret() -> str:
+    """GETINVOLVED_WEBHOOK_SECRET if set (it must be 1-256 of A-Z a-z 0-9 _ -), else a random one."""
+    secret = os.environ.get(SECRET_ENV)
+    if not secret:
+        return secrets.token_urlsafe(32)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise BotStartError(f"{SECRET_ENV} may hold only letters, digits, _ and -, at most 256 of them.")
+    return secret
+
+
+def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1",
+            port: int = 8443) -> int:
+    """`getinvolved run`: seed an empty store, then run the bot until stopped. Returns the exit status."""
+    _configure_logging()
+    try:
+        webhook = None
+        if webhook_url:
+            if not webhook_url.lower().startswith("https://") or not urlsplit(webhook_url).hostname:
+                raise BotStartError("The webhook URL must be a public https:// address, as Telegram requires.")
+            webhook = Webhook(webhook_url, listen, port, webhook_secret())
+        application = build_application(settings)
+        _seed(settings)
+        asyncio.run(serve(application, webhook=webhook))
+    except BotStartError as e:
+        return _fail(str(e))
+    except InvalidToken:
+        return _fail("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN (from @BotFather).")
+    except BadRequest as e:
+        return _fail(f"Telegram refused to start the bot: {e.message}.")
+    except NetworkError as e:
+        return _fail(f"Cannot reach the Telegram Bot API at {settings.api_url}: {e.message}.")
+    except OSError as e:
+        return _fail(f"Cannot start the bot: {e.strerror or e}.")
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _seed(settings: Settings) -> None:
+    """`run` on an empty database first fills it from the bundled seed data."""
+    from bot.catalogue import ensure_seeded
+
+    try:
+        store = Store(settings.db_path)
+    except Exception as e:  # sqlite3 errors: not a database, unwritable folder...
+        raise BotStartError(f"Cannot open the database {settings.db_path}: {e}.") from None
+    try:
+        added = ensure_seeded(store)
+    finally:
+        store.close()
+    if added:
+        log.info("Filled the empty database with %d opportunities from the seed data", added)
+
+
+def _fail(sentence: str) -> int:
+    print(f"getinvolved: {sentence}", file=sys.stderr)
+    return 1
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL, token included
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
