@@ -84,6 +84,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._executor: ThreadPoolExecutor | None = None
         self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute("PRAGMA secure_delete = ON")  # /forget overwrites what it deletes
         if path != ":memory:":
             self.db.enable_wal()
         ensure_schema(self.db)
@@ -237,6 +238,8 @@ class Store:
                                   ("subscriptions", "resident_id"), ("deliveries", "resident_id"),
                                   ("residents", "id")):
                 self.db.execute(f"delete from {table} where {column} = ?", [resident_id])
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # old copies in the WAL get overwritten too
 
     def hide(self, resident_id: int, opportunity_id: str) -> None:
         self.db["hidden"].upsert({"resident_id": resident_id, "opportunity_id": opportunity_id},

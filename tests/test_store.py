@@ -95,6 +95,17 @@ def test_forget_removes_every_trace_of_a_resident(store):
         assert store.db[table].count_where(f"{column} = 7") == 0
 
 
+def test_forgotten_words_do_not_linger_in_the_database_files(tmp_path):
+    path = tmp_path / "g.db"
+    s = Store(path)
+    s.save_resident(7, passions="zebra-crossing-campaigns-xyzzy", postcode="NG7")
+    s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.forget_resident(7)
+    s.close()
+    leftovers = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"xyzzy" not in leftovers
+
+
 async def test_async_callers_run_on_the_store_thread(store):
     import threading
     names = await store.run(lambda: threading.current_thread().name)
