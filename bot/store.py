@@ -85,6 +85,7 @@ class Store:
         self._executor: ThreadPoolExecutor | None = None
         self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute("PRAGMA secure_delete = ON")  # /forget overwrites what it deletes
+        self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe after a crash, one fsync per checkpoint
         if path != ":memory:":
             self.db.enable_wal()
         ensure_schema(self.db)
@@ -226,10 +227,11 @@ class Store:
         for name in ("availability", "state_data"):
             if name in row and not isinstance(row[name], str) and row[name] is not None:
                 row[name] = json.dumps(row[name])
-        with self.db.atomic():
-            if not self.db.execute("select 1 from residents where id = ?", [resident_id]).fetchone():
-                row.setdefault("created_at", now)
-            self.db["residents"].upsert(row, pk="id", alter=False)
+        row.setdefault("created_at", now)  # kept from the first save: the update below skips it
+        columns = ", ".join(row)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in row if name not in ("id", "created_at"))
+        self.db.execute(f"insert into residents ({columns}) values ({', '.join('?' * len(row))}) "
+                        f"on conflict(id) do update set {updates}", list(row.values()))
 
     def forget_resident(self, resident_id: int) -> None:
         """Delete everything stored about a resident, in one transaction."""
