@@ -10,8 +10,11 @@ when a file is uploaded; status codes and errors are still interpreted by PTB.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
+import urllib.request
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -42,8 +45,9 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections, ssl=_tls_context())
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True,
-                                                  headers={"User-Agent": self.USER_AGENT})
+            # trust_env would make aiohttp look for ~/.netrc on a thread for every call; the
+            # proxy settings it would honour are read once instead (_env_proxy).
+            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:
         if self._session is not None:
@@ -64,7 +68,10 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read,
                                         connect=None if connect is None or pool is None else connect + pool)
         try:
-            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+            data, headers = _body(request_data)
+            parts = urlsplit(url)
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
+                                             proxy=_env_proxy(parts.scheme, parts.hostname or "")) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as e:  # also aiohttp's ServerTimeoutError
             raise TimedOut(f"Timed out talking to the Bot API: {type(e).__name__}") from e
@@ -72,17 +79,29 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(e).__name__}: {e}") from e
 
 
-def _body(request_data: RequestData | None) -> Any:
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _body(request_data: RequestData | None) -> tuple[Any, dict[str, str] | None]:
+    """Form-encoded parameters, as PTB's own client sends them; multipart when there are files."""
     if request_data is None:
-        return None
+        return None, None
     if not request_data.contains_files:
-        return request_data.json_parameters  # form-encoded, as PTB's own client sends it
+        return urlencode(request_data.json_parameters).encode(), _FORM
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mime_type) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)
-    return form
+    return form, None
+
+
+@functools.lru_cache(maxsize=16)
+def _env_proxy(scheme: str, host: str) -> str | None:
+    """The proxy HTTPS_PROXY / HTTP_PROXY name for this host, unless NO_PROXY exempts it."""
+    if host and urllib.request.proxy_bypass(host):
+        return None
+    return urllib.request.getproxies().get(scheme)
 
 
 def _tls_context() -> ssl.SSLContext:
