@@ -124,7 +124,7 @@ def scrape_command(settings: Any, *, sources_file: str | None = None, names: Seq
                    as_json: bool = False) -> int:
     """`getinvolved scrape`: run, print the report; exit 1 if any source failed."""
     try:
-        config = _load(sources_file)
+        config = _load(sources_file, settings)
     except SourcesFileError as e:
         return _fail(str(e))
     store = _open_store(settings)
@@ -147,7 +147,7 @@ def scrape_command(settings: Any, *, sources_file: str | None = None, names: Seq
 def sources_command(settings: Any, *, sources_file: str | None = None, as_json: bool = False) -> int:
     """`getinvolved sources`: each configured source and its health."""
     try:
-        config = _load(sources_file)
+        config = _load(sources_file, settings)
     except SourcesFileError as e:
         return _fail(str(e))
     store = _open_store(settings)
@@ -167,10 +167,12 @@ def sources_command(settings: Any, *, sources_file: str | None = None, as_json: 
     return 0 if not config.problems else 1
 
 
-def _load(sources_file: str | None) -> SourcesFile:
+def _load(sources_file: str | None, settings: Any) -> SourcesFile:
+    """--sources FILE, else GETINVOLVED_SOURCES, else the bundled file."""
     from bot.config import SOURCES_FILE
 
-    return load_sources(Path(sources_file) if sources_file else SOURCES_FILE)
+    default = getattr(settings, "sources_file", None) or SOURCES_FILE
+    return load_sources(Path(sources_file) if sources_file else default)
 
 
 def _open_store(settings: Any) -> Store | None:

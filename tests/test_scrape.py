@@ -244,3 +244,9 @@ def test_the_scrape_command_refuses_an_unknown_source_name(tmp_path, capsys):
     sources = write_sources(tmp_path / "s.toml", "http://127.0.0.2:9/")
     assert main(["scrape", "--sources", str(sources), "--source", "nope", "--db", str(tmp_path / "gi.db")]) == 1
     assert "No source called 'nope'" in capsys.readouterr().err
+
+
+def test_the_sources_listed_come_from_GETINVOLVED_SOURCES_when_no_file_is_given(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GETINVOLVED_SOURCES", str(write_sources(tmp_path / "s.toml", "http://127.0.0.2:9/")))
+    assert main(["sources", "--json", "--db", str(tmp_path / "gi.db")]) == 0
+    assert "millbrook" in capsys.readouterr().out
