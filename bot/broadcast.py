@@ -20,6 +20,7 @@ from bot.conversation.cards import card, fit
 from bot.delivery import (DeliveryAborted, Options, Progress, Scope, Sender, Tally, deliver, payload_for,
                           telegram_bot, telegram_sender)
 from bot.matching import Match, Matcher, Query
+from bot.matching.holder import shared_holder
 from bot.messages import Button, Reply
 from bot.models import InvalidOpportunity, Opportunity, opportunity_from_row
 from bot.places import default_gazetteer, haversine_km
@@ -102,7 +103,7 @@ class Targeting:
                  radius_km: float = DEFAULT_RADIUS_KM, min_score: float = MIN_SCORE, today: dt.date | None = None):
         if matcher is None and store is None:
             raise ValueError("give a store or a matcher")
-        self.matcher = matcher or Matcher.from_store(store)  # type: ignore[arg-type]
+        self.matcher = matcher or shared_holder(store)()  # type: ignore[arg-type]
         self.radius_km, self.min_score, self.today = radius_km, min_score, today
         self._queries: dict[str, Query] = {}
         self._scores: dict[tuple[Any, ...], Match | None] = {}

@@ -223,14 +223,3 @@ def test_scoring_one_opportunity_says_none_when_it_would_not_be_shown(matcher):
 def test_causes_come_from_the_volunteering_data_standard():
     assert find_causes("Dog walking for older people") == ["Animal Welfare", "Older People"]
     assert find_causes("") == [] and find_causes("🐶") == []
-
-
-def test_refresh_keeps_the_matcher_until_the_store_changes(store):
-    from bot.catalogue import add_opportunities
-
-    add_opportunities(store, catalogue()[:3])
-    matcher = Matcher.from_store(store)
-    assert matcher.refresh(store) is matcher
-    add_opportunities(store, catalogue()[3:6])
-    fresh = matcher.refresh(store)
-    assert fresh is not matcher and len(fresh.opportunities) == 6

@@ -19,6 +19,7 @@ DESCRIPTION_CHARS = 240
 TITLE_CHARS = 200
 LINE_CHARS = 200
 _TAG = re.compile(r"<[^>]*>")
+MATCHES = "Matches: "  # not "what you said": the words may be close ones the matcher found
 _SAYS_REMOTE = re.compile(r"\b(?:home|online|remote)\b", re.I)
 
 
@@ -34,7 +35,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def card(match: Match, state: State | None, *, explain_dbs: bool = False) -> Reply:
-    """A card for one match. With no state (a group chat) it offers only the link."""
+    """A card for one match. With no state (a group chat) it offers only the link.
+
+    The distance appears once, on the Where line; the matched words get a line of their own.
+    A DBS check is explained right under the line that asks for it, the first time one appears.
+    """
     opp = match.opportunity
     lines = [f"<b>{escape(shorten(opp.title, TITLE_CHARS))}</b>"]
     who = [shorten(opp.organisation, LINE_CHARS)] if opp.organisation else []
@@ -45,12 +50,12 @@ def card(match: Match, state: State | None, *, explain_dbs: bool = False) -> Rep
         lines.append(escape("Time: " + shorten(opp.commitment, LINE_CHARS)))
     if needs := _who_can(match):
         lines.append(escape(needs))
-    if why := match.why():
-        lines.append(wording.why(shorten(why, LINE_CHARS)))
-    if opp.description:
-        lines.append(escape(shorten(opp.description, DESCRIPTION_CHARS)))
     if explain_dbs and opp.dbs_check:
         lines.append(wording.DBS_EXPLAINED)
+    if match.reasons:
+        lines.append(f"<i>{escape(MATCHES + shorten(', '.join(match.reasons), LINE_CHARS))}</i>")
+    if opp.description:
+        lines.append(escape(shorten(opp.description, DESCRIPTION_CHARS)))
     return Reply("\n".join(line for line in lines if line), _card_buttons(match, state))
 
 

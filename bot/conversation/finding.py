@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Sequence
+from typing import Iterable, Literal, Sequence
 
 from bot.matching import Match, Matcher
+from bot.matching.holder import MatcherHolder, shared_holder
 from bot.models import Opportunity
 from bot.places import InvalidPostcode, UnknownPostcode
 from bot.store import Store
@@ -40,18 +41,11 @@ class Found:
     reach: Literal["local", "remote", "none"]
 
 
-def store_matcher(store: Store) -> Callable[[], Matcher]:
-    """A matcher provider that rebuilds the matcher only when the opportunities change."""
-    cache: dict[str, object] = {}
-
-    def provide() -> Matcher:
-        version = store.opportunities_version()
-        if cache.get("version") != version or "matcher" not in cache:
-            cache["matcher"] = Matcher.from_store(store)
-            cache["version"] = version
-        return cache["matcher"]  # type: ignore[return-value]
-
-    return provide
+def store_matcher(store: Store) -> MatcherHolder:
+    """The matcher provider for a conversation: the current matcher at once, rebuilt in the
+    background (not in a resident's turn) when the opportunities change; one per store, shared
+    with anything else that asks `shared_holder` (see bot/matching/holder.py)."""
+    return shared_holder(store)
 
 
 class Finder:

@@ -4,7 +4,8 @@ The interface the CLI, the conversation and broadcasts use. Inside, one module p
 `text` and `stemmer` (words), `lexicon` (concepts, from data/lexicon.toml and the ODI cause
 taxonomy), `spelling` (word-level typo correction), `query` (what a resident means),
 `schedule` (times and ages), `analysis` (what an opportunity is about), `index` (fast search
-over many), `scoring` (fit rules) and `matcher` (the Matcher itself).
+over many), `scoring` (fit rules), `matcher` (the Matcher itself) and `holder` (the current
+matcher of a running bot, rebuilt in the background when the catalogue changes).
 """
 from __future__ import annotations
 

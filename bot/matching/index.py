@@ -150,13 +150,19 @@ class Index:
         return self._locations.distance(doc, location)
 
 
+def _overlaps(a: str, b: str) -> bool:
+    """One label says no more than the other ("children" beside "children and young people")."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return words_a <= words_b or words_b <= words_a
+
+
 def explain(contributions: Sequence[tuple[str, float]], labels: dict[str, str]) -> list[str]:
-    """The few human reasons that did most of the matching, strongest first, without repeats."""
+    """The few human reasons that did most of the matching, strongest first, none repeating another."""
     total = sum(c for _, c in contributions)
     out: list[str] = []
     for feature, value in sorted(contributions, key=lambda fc: -fc[1]):
         label = labels.get(feature, "")
-        if value < 0.08 * total or not label or label in out:
+        if value < 0.08 * total or not label or any(_overlaps(label, chosen) for chosen in out):
             continue
         out.append(label)
         if len(out) == REASONS:

@@ -42,9 +42,10 @@ class Match:
 class Matcher:
     """Ranks a fixed set of opportunities against residents' words.
 
-    Build it once (it indexes every opportunity) and reuse it; `refresh` swaps in a new one only
-    when the store's opportunities have changed. A matcher is never modified after it is built,
-    so one thread can keep searching with it while another builds its replacement.
+    Build it once (it indexes every opportunity) and reuse it; `version` says which state of the
+    store's opportunities it holds, so `holder.MatcherHolder` knows when to build a replacement.
+    A matcher is never modified after it is built, so one thread can keep searching with it
+    while another builds its replacement.
     """
 
     def __init__(self, opportunities: Iterable[Opportunity], *, version: int | None = None,
@@ -59,12 +60,6 @@ class Matcher:
         """Every opportunity in the store, closed ones too: whether one is closed depends on the day asked."""
         version = store.opportunities_version()
         return cls(store.iter_opportunities(include_closed=True), version=version)
-
-    def refresh(self, store: "Store") -> "Matcher":
-        """This matcher if the store has not changed since it was built (one small query), else a new one."""
-        if self.version is not None and store.opportunities_version() == self.version:
-            return self
-        return Matcher.from_store(store)
 
     def parse(self, text: str) -> Query:
         """Understand a resident's words, correcting misspellings against this catalogue's words too."""
