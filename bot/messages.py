@@ -6,9 +6,25 @@ resident did into an `Incoming`, and renders the `Reply` objects the core return
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-IncomingKind = Literal["text", "command", "choice", "location", "unsupported"]
+IncomingKind = Literal["text", "command", "choice", "location", "unsupported", "draft"]
+TaskKind = Literal["read-page", "deliver-broadcast"]
+
+
+@dataclass(frozen=True)
+class PageDraft:
+    """What an adapter found on a web page the core asked it to read (a "read-page" task).
+
+    `fields` holds the contract fields the page states (title, url, organisation...), empty when
+    nothing usable was found; `problem` then names why, as a short code the core words for the
+    worker: a FetchError kind ("robots", "http-404", "timeout"...), "nothing", "several" or "closed".
+    """
+
+    url: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+    count: int = 0  # opportunities the page listed, for "several"
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,21 @@ class Incoming:
     command: str = ""  # without the slash or @botname, lower case: "start", "search"
     choice: str = ""  # a pressed button's data
     location: tuple[float, float] | None = None
+    draft: PageDraft | None = None  # kind "draft": the page a "read-page" task read
+
+
+@dataclass(frozen=True)
+class Task:
+    """Work with I/O that the core asks its adapter to do, since the core itself does none.
+
+    "read-page": fetch and parse `target` (a URL), then hand the result back as
+    Incoming("draft", draft=PageDraft(...)). "deliver-broadcast": send what the ledger owes
+    for opportunity `target`, telling the worker how it goes. Adapters that cannot do a task
+    say so instead.
+    """
+
+    kind: TaskKind
+    target: str
 
 
 @dataclass(frozen=True)
@@ -42,3 +73,4 @@ class Reply:
     # True: this replaces the message whose button was pressed (a multi-select showing its new
     # ticks) rather than adding a new one. Adapters that cannot edit simply show it again.
     edit: bool = False
+    tasks: list[Task] = field(default_factory=list)  # run by the adapter after showing the reply

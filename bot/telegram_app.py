@@ -43,8 +43,9 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseU
 from bot.config import Settings
 from bot.messages import Incoming, Reply
 from bot.store import Store
+from bot.telegram_broadcast import register_worker_commands, start_tasks
 from bot.telegram_http import AiohttpRequest
-from bot.telegram_render import Outgoing, plain, render
+from bot.telegram_render import Outgoing, combine, plain, render
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ def build_application(settings: Settings, *, core_factory: CoreFactory | None = 
         builder = builder.base_file_url(file_url)
     application = builder.build()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # if used, it logs every URL, token included
-    application.bot_data["runtime"] = Runtime(settings, core_factory or default_core, commands,
+    core_factory = core_factory or functools.partial(default_core, workers=settings.workers)
+    application.bot_data["runtime"] = Runtime(settings, core_factory, commands,
                                               store=store, owns_store=store is None)
     add_handlers(application)
     return application
@@ -132,11 +134,11 @@ def _file_url(api_url: str) -> str | None:
     return api_url[:-len("bot")] + "file/bot" if api_url.endswith("/bot") else None
 
 
-def default_core(store: Store) -> Core:
-    """The real conversation core over the store."""
+def default_core(store: Store, *, workers: frozenset[int] = frozenset()) -> Core:
+    """The real conversation core over the store; `workers` may /broadcast (GETINVOLVED_WORKERS)."""
     from bot.conversation import Conversation, store_matcher
 
-    return Conversation(store, store_matcher(store))
+    return Conversation(store, store_matcher(store), workers=workers)
 
 
 def default_commands() -> list[tuple[str, str]]:
@@ -169,6 +171,8 @@ async def _post_init(application: Application) -> None:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in commands])
     except TelegramError as e:  # clients then just show no command list; not worth stopping for
         log.warning("Could not register the bot's commands with Telegram: %s", e)
+    if runtime.commands is None:
+        await register_worker_commands(application.bot, runtime.settings.workers)
     schedule_jobs(application, runtime.store, runtime.settings)
 
 
@@ -181,13 +185,13 @@ async def _post_shutdown(application: Application) -> None:
 
 
 def schedule_jobs(application: Application, store: Store, settings: Settings) -> None:
-    """Hook for periodic work, called once from post_init with the open store.
+    """The scheduled scrape and new-opportunity alerts (bot.jobs), once, from post_init.
 
-    Add jobs with application.job_queue (APScheduler underneath), e.g.
-    `application.job_queue.run_daily(scrape_job, time=dt.time(5, 0), name="daily-scrape")`;
-    a job reaches the store with `runtime_of(context.application).store` and must do its
-    blocking work through `store.run`. Nothing is scheduled yet.
+    Their state is kept in runtime.extra["jobs"]; they wind down when the application stops.
     """
+    from bot.jobs import schedule
+
+    runtime_of(application).extra["jobs"] = schedule(application, store, settings)
 
 
 # -- per-chat ordering ---------------------------------------------------------------------------
@@ -341,6 +345,8 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     message = update.effective_message
     reply_to = message.message_id if message is not None and not private and pressed is None else None
     await deliver(context.application, chat, replies, pressed=pressed, reply_to=reply_to)
+    if private:
+        start_tasks(context.application, user.id, chat, replies)  # reading a page, sending a broadcast
 
 
 async def deliver(application: Application, chat: Chat, replies: Sequence[Reply], *,
@@ -351,7 +357,7 @@ async def deliver(application: Application, chat: Chat, replies: Sequence[Reply]
     """
     bot = application.bot
     try:
-        for reply in replies:
+        for reply in combine(replies):
             parts = render(reply)
             if getattr(reply, "edit", False) and pressed is not None and len(parts) == 1:
                 if await _edit(bot, pressed, parts[0]):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Sequence
 from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -47,6 +48,24 @@ def render(reply: Reply) -> list[Outgoing]:
     parts = split_html(safe_html(reply.html))
     markup = keyboard(reply.buttons)
     return [Outgoing(part, markup if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+def combine(replies: Sequence[Reply]) -> list[Reply]:
+    """Fold each bare reply (text only, no buttons) into the reply after it.
+
+    Telegram asks bots to keep to about one message a second per chat, and a resident's phone
+    buzzes for each one: "Here are 3 ideas near NG7" belongs on top of the first card, not on a
+    message of its own. Replies that edit a message, carry buttons or tasks stay as they are.
+    """
+    combined: list[Reply] = []
+    for reply in replies:
+        previous = combined[-1] if combined else None
+        if (previous is not None and previous == Reply(previous.html) and not reply.edit
+                and utf16_len(previous.html) + utf16_len(reply.html) + 2 <= MAX_TEXT):
+            combined[-1] = replace(reply, html=f"{previous.html}\n\n{reply.html}")
+        else:
+            combined.append(reply)
+    return combined
 
 
 def plain(markup: str) -> str:

@@ -18,6 +18,12 @@ from bot.messages import Button, Incoming, Reply
 from bot.store import Store
 
 RESIDENT_ID = 0  # the one local resident of a terminal chat
+# Whoever runs the terminal chat holds the database and could run `getinvolved broadcast` anyway,
+# so they may try /broadcast here too; only sending needs Telegram.
+TASK_NOTES = {
+    "deliver-broadcast": "(Broadcasts are sent from Telegram, or with: getinvolved broadcast {target})",
+    "read-page": "(The terminal chat can't read web pages. Paste the description instead, or /cancel.)",
+}
 INTRO = "(Type your answers and press Enter. Type a number to pick an option. /help lists commands; /quit or Ctrl-D leaves.)"
 QUIT = {"/quit", "/exit", "quit", "exit"}
 
@@ -36,7 +42,7 @@ def chat(settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | No
         return 1
     try:
         ensure_seeded(store)
-        return TerminalChat(Conversation(store), stdin, stdout).run()
+        return TerminalChat(Conversation(store, workers={RESIDENT_ID}), stdin, stdout).run()
     finally:
         store.close()
 
@@ -75,6 +81,8 @@ class TerminalChat:
     def send(self, incoming: Incoming) -> None:
         replies = self.conversation.handle(RESIDENT_ID, incoming, chat_id=RESIDENT_ID)
         self.write(self.render(replies))
+        for task in (t for reply in replies for t in reply.tasks):
+            self.write(TASK_NOTES[task.kind].format(target=task.target) + "\n\n")
 
     def incoming(self, text: str) -> Incoming:
         """A typed line as the core expects it: a number picks a choice, /word is a command."""

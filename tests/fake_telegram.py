@@ -282,7 +282,8 @@ class FakeTelegram:
         self.chats: dict[int, dict[str, Any]] = {}
         self.users: dict[int, dict[str, Any]] = {}
         self.blocked: set[int] = set()
-        self.commands: list[dict[str, str]] = []
+        self.commands: list[dict[str, str]] = []  # the default scope's
+        self.chat_commands: dict[int, list[dict[str, str]]] = {}  # BotCommandScopeChat's, by chat
         self.webhook: dict[str, Any] = {"url": ""}
         self.updates: list[QueuedUpdate] = []  # not yet confirmed by an offset
         self.history: list[QueuedUpdate] = []  # every update ever queued
@@ -719,7 +720,14 @@ class FakeTelegram:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description") or "").strip()) <= 256:
                 raise bad_request("command description must be non-empty")
-        self.commands = [{"command": c["command"], "description": c["description"]} for c in commands]
+        listed = [{"command": c["command"], "description": c["description"]} for c in commands]
+        scope = params.get("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or scope.get("type") not in ("default", "chat"):
+            raise bad_request("unsupported command scope in this fake")
+        if scope["type"] == "chat":
+            self.chat_commands[self._check_chat(scope)] = listed
+        else:
+            self.commands = listed
         return True
 
     async def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, str]]:

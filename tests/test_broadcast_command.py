@@ -115,15 +115,17 @@ async def test_killed_part_way_the_rerun_finishes_with_at_most_one_repeat(db_pat
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     store = Store(db_path)
     add_opportunity(store)
-    residents = list(range(1, 121))
+    residents = list(range(1, 61))
     for resident in residents:
         add_subscriber(store, resident, passions=GARDEN)
     store.close()
-    first = await start(db_path, fake, rate="200")
-    await fake.wait_for(lambda: len(fake.calls_to("sendMessage", ok=True)) >= 40, timeout=30)
+    # At Telegram's 30 a second, one send in flight keeps pace on a fast link, so a kill -9 can
+    # leave at most one send whose fate the ledger does not know.
+    first = await start(db_path, fake, rate="30")
+    await fake.wait_for(lambda: len(fake.calls_to("sendMessage", ok=True)) >= 20, timeout=30)
     first.send_signal(signal.SIGKILL)
     await first.wait()
-    code, _, err = await finish(await start(db_path, fake, rate="200"))
+    code, _, err = await finish(await start(db_path, fake, rate="30"))
     assert code == 0, err
     got = collections.Counter(c.chat_id for c in fake.calls_to("sendMessage", ok=True))
     assert sorted(got) == residents

@@ -284,7 +284,7 @@ def test_cards_show_title_organisation_place_and_link(chat: Chat) -> None:
 
 def test_cards_say_why_they_matched(chat: Chat) -> None:
     chat.answer_everything()
-    assert all("Why:" in card.html for card in chat.cards())
+    assert all("Matches:" in card.html for card in chat.cards())
 
 
 def test_cards_show_distance_from_the_district(chat: Chat) -> None:

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from bot.messages import Button, Reply
-from bot.telegram_render import MAX_TEXT, keyboard, render, safe_html, split_html, utf16_len
+from bot.telegram_render import MAX_TEXT, combine, keyboard, render, safe_html, split_html, utf16_len
 from fake_telegram import EntityError, parse_html
 
 
@@ -116,3 +116,21 @@ def test_keyboard_keeps_only_buttons_telegram_accepts():
     assert markup is not None
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [["Apply"], ["Max"]]
     assert keyboard([[Button("Bad", url="ftp://x.org")]]) is None
+
+
+def test_a_bare_reply_is_folded_into_the_next_message():
+    card = Reply("<b>Dog walking</b>", [[Button("Save", data="save:1")]])
+    assert combine([Reply("Here are 3 ideas near NG7:"), card]) == [
+        Reply("Here are 3 ideas near NG7:\n\n<b>Dog walking</b>", card.buttons)]
+
+
+def test_replies_with_buttons_or_edits_stay_separate_messages():
+    card = Reply("<b>Dog walking</b>", [[Button("Save", data="save:1")]])
+    ticks = Reply("Pick times", [[Button("Done", data="done")]], edit=True)
+    assert combine([card, Reply("More?")]) == [card, Reply("More?")]
+    assert combine([Reply("Noted."), ticks]) == [Reply("Noted."), ticks]
+
+
+def test_replies_too_long_together_are_not_folded():
+    long = Reply("x" * 3000)
+    assert combine([long, Reply("y" * 2000)]) == [long, Reply("y" * 2000)]

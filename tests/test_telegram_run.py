@@ -57,7 +57,7 @@ async def test_run_seeds_answers_and_stops_cleanly_on_sigterm(fake, tmp_path):
     process = await start("--db", str(db), token=fake.token, api_url=fake.api_url)
     try:
         fake.send_text(71, "/start")
-        await fake.wait_for_messages(71, 2, timeout=30)
+        await fake.wait_for_messages(71, timeout=30)
     finally:
         code, err = await finish(process, signal.SIGTERM)
     assert code == 0, err

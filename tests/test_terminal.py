@@ -156,3 +156,28 @@ def test_interrupt_leaves_without_a_traceback(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert b"Traceback" not in err
+
+
+def test_a_broadcast_is_previewed_and_queued_but_sent_from_telegram_or_the_shell(tmp_path: Path) -> None:
+    from fixtures.broadcast.kit import add_opportunity, add_subscriber
+
+    db = tmp_path / "t.db"
+    store = Store(db)
+    add_opportunity(store)
+    add_subscriber(store, 1, passions="gardening, vegetables")
+    store.close()
+    status, out = run_chat(db, "/broadcast garden\n")
+    assert status == 0 and "This will reach 1 resident." in out
+    send = next(line for line in out.splitlines() if "] Send" in line).split("]")[0].split("[")[-1]
+    status, out = run_chat(db, f"/broadcast garden\n{send}\n")
+    assert "(Broadcasts are sent from Telegram, or with: getinvolved broadcast garden)" in out
+    store = Store(db)
+    try:
+        assert [r["status"] for r in store.list_deliveries("broadcast:garden")] == ["pending"]
+    finally:
+        store.close()
+
+
+def test_the_terminal_cannot_read_a_linked_page_and_says_so(tmp_path: Path) -> None:
+    status, out = run_chat(tmp_path / "t.db", "/broadcast https://example.org/allotment\n")
+    assert "The terminal chat can't read web pages. Paste the description instead" in out

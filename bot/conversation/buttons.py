@@ -21,6 +21,8 @@ TIME = "t"  # t:<availability> toggles, t:done finishes
 NEXT = "next"  # three more for the same search
 SMALL = "small"  # smaller first steps
 SUBSCRIBE = "sub"  # sub:yes / sub:no
+UNSUBSCRIBE = "unsub"  # "Stop these messages" under alert digests and broadcasts (bot.broadcast)
+BROADCAST = "bc"  # bc:send:<draft nonce> / bc:cancel / bc:remote, in a worker's /broadcast
 
 
 def choice(label: str, action: str, arg: str = "") -> Button:

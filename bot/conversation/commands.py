@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot.conversation import dialogue, results, wording
+from bot.conversation import broadcasting, dialogue, results, wording
 from bot.conversation import understanding as read
 from bot.conversation.state import Step
 from bot.conversation.turn import Turn
@@ -73,10 +73,12 @@ def forget(turn: Turn, args: str) -> list[Reply]:
 
 
 def help_(turn: Turn, args: str) -> list[Reply]:
-    return [Reply(wording.help_text())]
+    return [Reply(wording.help_text(worker=turn.worker))]
 
 
 def cancel(turn: Turn, args: str) -> list[Reply]:
+    if turn.state.step.broadcasting:
+        return broadcasting.cancel(turn)
     if turn.state.exists or turn.state.dirty:
         turn.state.change(step=Step.IDLE)
         turn.state.drop("place_given", "offer", "before_topic")

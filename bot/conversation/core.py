@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Callable
+from typing import Callable, Iterable
 
-from bot.conversation import commands, dialogue, wording
+from bot.conversation import broadcasting, commands, dialogue, wording
 from bot.conversation import understanding as read
 from bot.conversation.cards import card, fit
 from bot.conversation.finding import Finder, store_matcher
@@ -28,11 +28,13 @@ class Conversation:
     """The coaching dialogue, shared by every channel; all state lives in the store."""
 
     def __init__(self, store: Store, matcher_provider: MatcherProvider | Matcher | None = None, *,
-                 today: dt.date | None = None):
+                 today: dt.date | None = None, workers: Iterable[int] = ()):
         """`matcher_provider` is a Matcher, or a function returning the current one (so a
         long-running bot sees new opportunities); None builds one from the store and rebuilds
-        it when the opportunities change. `today` fixes the date for closing dates (tests)."""
+        it when the opportunities change. `today` fixes the date for closing dates (tests).
+        `workers`: the user ids of community workers (GETINVOLVED_WORKERS), who may /broadcast."""
         self.store = store
+        self.workers = frozenset(workers)
         if matcher_provider is None:
             matcher_provider = store_matcher(store)
         if hasattr(matcher_provider, "search"):
@@ -57,14 +59,14 @@ class Conversation:
         except Exception:
             log.exception("conversation failed for an update of kind %s", incoming.kind)
             replies = [Reply(wording.SORRY)]
-        return [fit(r) for r in replies]
+        return [_fit(r) for r in replies]
 
     def _private(self, resident_id: int, incoming: Incoming, chat_id: int | None) -> list[Reply]:
         state = load(self.store, resident_id)
         if chat_id is not None and chat_id != state.chat_id:
             state.chat_id = chat_id
             state.dirty = state.exists
-        turn = Turn(self.store, self._matcher, state, today=self.today)
+        turn = Turn(self.store, self._matcher, state, today=self.today, worker=resident_id in self.workers)
         replies = _dispatch(turn, incoming)
         if not turn.forgotten:
             save(self.store, state)
@@ -79,6 +81,8 @@ class Conversation:
             return [Reply(wording.help_text())]
         if command == "start":
             return [Reply(wording.GROUP_START)]
+        if command == "broadcast":
+            return [Reply(wording.BROADCAST_IN_GROUP)]
         if command == "search":
             return self._group_search(read.clean(incoming.text))
         if command in commands.HANDLERS:
@@ -100,11 +104,27 @@ class Conversation:
         return [Reply(intro), *cards, Reply(wording.GROUP_FOOTER)]
 
 
+def _fit(reply: Reply) -> Reply:
+    """`fit`, keeping the reply's tasks when it has to shorten the text."""
+    shown = fit(reply)
+    if shown is not reply:
+        shown.tasks = list(reply.tasks)
+    return shown
+
+
 def _dispatch(turn: Turn, incoming: Incoming) -> list[Reply]:
+    if incoming.kind == "command" and incoming.command.lower() == "broadcast":
+        return broadcasting.command(turn, incoming.text)  # the raw text: a pasted description keeps its lines
     if incoming.kind == "command":
         return commands.run(turn, incoming.command.lower(), incoming.text)
+    if incoming.kind == "choice" and broadcasting.is_choice(incoming.choice):
+        return broadcasting.choice(turn, incoming.choice)
     if incoming.kind == "choice":
         return dialogue.choice(turn, incoming.choice)
+    if incoming.kind == "draft":
+        return broadcasting.page_read(turn, incoming.draft)
+    if turn.state.step.broadcasting:
+        return broadcasting.handle(turn, incoming)
     if incoming.kind == "location" and incoming.location is not None:
         return dialogue.location(turn, incoming.location)
     if incoming.kind == "text":

@@ -16,7 +16,7 @@ from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, have
 
 MAX_TOPIC_CHARS = 100
 LOCATION_MAX_KM = 30.0  # a shared location further than this from any district centre is not in the UK
-_FLOW_KEYS = ("place_given", "offer", "declined", "before_topic")
+_FLOW_KEYS = ("place_given", "offer", "declined", "before_topic", "broadcast")
 
 
 def start(turn: Turn) -> list[Reply]:
@@ -238,7 +238,15 @@ def choice(turn: Turn, data: str) -> list[Reply]:
         return results.smaller(turn)
     if action == buttons.SUBSCRIBE and arg in ("yes", "no"):
         return results.answer_offer(turn, arg == "yes")
+    if action == buttons.UNSUBSCRIBE:
+        return _stop_messages(turn)
     return [Reply(wording.STALE_BUTTON)]
+
+
+def _stop_messages(turn: Turn) -> list[Reply]:
+    """"Stop these messages" under an alert digest or a broadcast: the same as /unsubscribe."""
+    stopped = turn.store.unsubscribe(turn.resident_id)
+    return [Reply(wording.STOPPED if stopped else wording.ALREADY_STOPPED)]
 
 
 def _place_choice(turn: Turn, arg: str) -> list[Reply]:
@@ -262,11 +270,19 @@ def _time_choice(turn: Turn, arg: str) -> list[Reply]:
 
 def location(turn: Turn, where: tuple[float, float]) -> list[Reply]:
     """A shared location: only the nearest postcode district is kept, never the coordinates."""
+    district = district_near(where)
+    if district is None:
+        return [Reply(wording.LOCATION_TOO_FAR)]
+    return place_set(turn, district, wording.place_from_location(district))
+
+
+def district_near(where: tuple[float, float]) -> str | None:
+    """The postcode district a shared location is in, or None when it is not in the UK."""
     gazetteer = default_gazetteer()
     lat, lon = where
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return [Reply(wording.LOCATION_TOO_FAR)]
+        return None
     district = gazetteer.nearest_outcode(lat, lon)
     if haversine_km((lat, lon), gazetteer.centres[district]) > LOCATION_MAX_KM:
-        return [Reply(wording.LOCATION_TOO_FAR)]
-    return place_set(turn, district, wording.place_from_location(district))
+        return None
+    return district

@@ -25,6 +25,18 @@ class Step(str, Enum):
     TIME = "time"  # "how much time do you have?" (multi-select, then Done)
     RESULTS = "results"  # matches shown: cards' buttons act, free text changes the passion
     TOPIC = "topic"  # /subscribe asked what to be told about
+    # a community worker's /broadcast (bot/conversation/broadcasting.py); the draft is kept in
+    # state_data["broadcast"], so no new column is needed and a restart loses nothing
+    BC_WHAT = "bc-what"  # "which opportunity?": an id, a link or a pasted description
+    BC_READING = "bc-reading"  # the adapter is reading the linked page
+    BC_TITLE = "bc-title"  # asking for what the text did not say, one at a time
+    BC_LINK = "bc-link"
+    BC_PLACE = "bc-place"
+    BC_PREVIEW = "bc-preview"  # the message as residents will see it, with Send / Cancel
+
+    @property
+    def broadcasting(self) -> bool:
+        return self.value.startswith("bc-")
 
 
 @dataclass

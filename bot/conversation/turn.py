@@ -17,16 +17,25 @@ from bot.store import Store
 
 
 class Turn:
-    def __init__(self, store: Store, matcher: Callable[[], Matcher], state: State, *, today: dt.date | None):
+    def __init__(self, store: Store, matcher: Callable[[], Matcher], state: State, *, today: dt.date | None,
+                 worker: bool = False):
         self.store = store
         self._matcher = matcher
         self.state = state
         self.today = today
+        self.worker = worker  # a community worker (GETINVOLVED_WORKERS): may broadcast
         self.forgotten = False  # set by /forget: nothing may be saved after it
 
     @property
     def resident_id(self) -> int:
         return self.state.resident_id
+
+    def matcher(self) -> Matcher:
+        return self._matcher()
+
+    def day(self) -> dt.date:
+        """The date closing dates are judged by: fixed in tests, else today."""
+        return self.today or dt.date.today()
 
     def finder(self) -> Finder:
         return Finder(self._matcher(), district=self.state.postcode,

@@ -20,6 +20,12 @@ COMMANDS: list[tuple[str, str]] = [
     ("help", "What I can do"),
     ("cancel", "Stop what we are doing"),
 ]
+# Shown only to community workers (GETINVOLVED_WORKERS): in their /help and, on Telegram, in the
+# command menu of their own chat (a per-chat command scope).
+WORKER_COMMANDS: list[tuple[str, str]] = [
+    *COMMANDS,
+    ("broadcast", "Announce an opportunity to the residents it matches"),
+]
 
 # -- quick picks ------------------------------------------------------------------------------
 
@@ -229,12 +235,14 @@ ASK_TOPIC = "What would you like to hear about? Tell me in a few words, for exam
 NO_ALERTS_THANKS = "OK. Type /subscribe any time if you change your mind."
 UNSUBSCRIBED = "Done. I won't send you any more news about new opportunities."
 NOT_SUBSCRIBED = "You weren't getting any news from me, so there was nothing to stop."
+STOPPED = "Done. I won't send you any more of these messages. Type /subscribe if you change your mind."
+ALREADY_STOPPED = "You've already stopped these messages, so you won't get any more. Type /subscribe if you'd like them again."
 
 # -- other commands -----------------------------------------------------------------------------
 
 
-def help_text() -> str:
-    lines = [f"/{name} – {escape(what)}" for name, what in COMMANDS]
+def help_text(*, worker: bool = False) -> str:
+    lines = [f"/{name} – {escape(what)}" for name, what in (WORKER_COMMANDS if worker else COMMANDS)]
     return ("I help you find local ways to get involved. "
             "Tell me what you care about, or use these:\n\n" + "\n".join(lines))
 
@@ -268,6 +276,12 @@ STEP_NAMES = {
     "time": "asking how much time you have",
     "results": "showing you matches",
     "topic": "asking what you'd like news about",
+    "bc-what": "asking which opportunity to broadcast",
+    "bc-reading": "reading a web page for a broadcast",
+    "bc-title": "asking for a broadcast's title",
+    "bc-link": "asking for a broadcast's link",
+    "bc-place": "asking where a broadcast's opportunity is",
+    "bc-preview": "showing a broadcast before it is sent",
 }
 
 
@@ -299,3 +313,162 @@ GROUP_START = (
     "In groups I only answer /search and /help, and I don't keep anything about anyone."
 )
 GROUP_FOOTER = "Message me privately to save these or hear about new ones."
+
+
+# -- broadcasts (community workers only) ---------------------------------------------------------
+
+BROADCAST_REFUSED = (
+    "Sorry, only community workers can send broadcasts. "
+    "If you think you should be able to, please ask the team that runs this service."
+)
+BROADCAST_IN_GROUP = "Broadcasts can only be sent from a private chat with me."
+ASK_BROADCAST = (
+    "<b>Which opportunity would you like to announce?</b>\n"
+    "Send its id (for example garden-club), a link to its web page, or paste its description."
+)
+BROADCAST_SOMETHING_ELSE = "Send an id, a link to a web page, or paste a description."
+CANCEL = "Cancel"
+SEND = "Send"
+FROM_HOME_BUTTON = "It can be done from home"
+READING_PAGE = "Reading that page. This can take a few seconds."
+
+
+def broadcast_too_long(length: str) -> str:
+    return (f"That's {escape(length)} characters, longer than I can take in one message (4,096). "
+            "Please send a shorter description, or a link to its web page.")
+
+
+BROADCAST_NO_WORDS = "I couldn't find any words in that. " + BROADCAST_SOMETHING_ELSE
+
+PAGE_PROBLEMS = {
+    "robots": "That website asks services like mine not to read that page, so I haven't.",
+    "http-404": "That page couldn't be found. Please check the link.",
+    "http-410": "That page has been taken down.",
+    "http-4xx": "That website wouldn't show me the page.",
+    "unreachable": "I couldn't reach that website just now.",
+    "content-type": "That link isn't a web page I can read. It may be a PDF, an image or a download.",
+    "too-large": "That page is too big for me to read.",
+    "redirects": "That link keeps sending me somewhere else, so I couldn't read it.",
+    "bad-url": "That isn't a web address I can read.",
+    "nothing": "I couldn't find an opportunity described on that page.",
+    "closed": "That page says the opportunity has closed.",
+}
+UNREACHABLE_KINDS = ("timeout", "network", "tls", "http-5xx", "http-429")
+
+
+def page_problem(code: str, count: int = 0) -> str:
+    """Why a page gave no draft, and what to do instead."""
+    if code == "several":
+        said = f"That page lists {count} opportunities. Please send the link to the one you mean."
+    elif code in UNREACHABLE_KINDS:
+        said = PAGE_PROBLEMS["unreachable"]
+    elif code.startswith("http-") and code not in PAGE_PROBLEMS:
+        said = PAGE_PROBLEMS["http-4xx"]
+    else:
+        said = PAGE_PROBLEMS.get(code, PAGE_PROBLEMS["nothing"])
+    return f"{said}\nYou can paste the description instead, or send another link."
+
+
+PAGE_READ = "I've read that page."
+ASK_DRAFT_TITLE = (
+    "<b>What is it called?</b>\n"
+    "Send a short title, for example “Litter pick in Lenton Park”."
+)
+ASK_DRAFT_LINK = (
+    "<b>Where can residents find out more or sign up?</b>\n"
+    "Send the link to its web page. It must start with http:// or https://."
+)
+ASK_DRAFT_PLACE = (
+    "<b>Where is it?</b>\n"
+    "Send its postcode, or just the first part, like NG7. "
+    "If it can be done from home, press the button."
+)
+
+
+def ask_draft_place_named(place: str) -> str:
+    return (f"<b>Where is it?</b>\nYou said “{escape(place[:100])}”, but I need a postcode to find "
+            "residents nearby. Send its postcode, or just the first part, like NG7. "
+            "If it can be done from home, press the button.")
+
+
+DRAFT_PROBLEMS = {
+    ("title", "empty"): "A title needs some words.",
+    ("title", "too-long"): "That's too long for a title. Please keep it under 300 characters.",
+    ("url", "not-web"): "Residents can only be sent web links that start with http:// or https://.",
+    ("url", "not-link"): "That doesn't look like a link.",
+    ("url", "too-long"): "That link is too long for me to send.",
+    ("place", "no-postcode"): "I couldn't find a UK postcode in that.",
+}
+
+
+def draft_problem(field: str, code: str, detail: str = "") -> str:
+    """Why an answer could not be used; the question follows it."""
+    if (field, code) == ("place", "unknown-district"):
+        return f"Sorry, I don't know where {escape(detail)} is. Please check it."
+    return DRAFT_PROBLEMS.get((field, code), "Sorry, I couldn't use that.")
+
+
+def draft_closed(closed: str) -> str:
+    if closed == "closed":
+        return "That says it has closed. I can only send opportunities that are still open."
+    return f"That says it closed on {escape(closed)}. I can only send opportunities that are still open."
+
+
+def no_such_opportunity(problem: str) -> str:
+    """The broadcast engine's reason (unknown id, closed, no longer offered), and what next."""
+    return f"{escape(problem, quote=False)}\n{BROADCAST_SOMETHING_ELSE}"
+
+
+def draft_invalid(reason: str) -> str:
+    return f"I can't send that: {escape(reason, quote=False)}. Type /broadcast to start again."
+
+
+PREVIEW_INTRO = ("<b>This is the message residents will get.</b> "
+                 "Each will also see how far away it is and why it matched them.")
+
+
+def broadcast_reach(count: int, already: int) -> str:
+    """How many residents a broadcast will reach, asked before anything is sent."""
+    if count == 0:
+        return ("It doesn't match any subscribed residents at the moment, so no one would get it. "
+                "Press Send to add it to the list anyway, or Cancel.")
+    who = "1 resident" if count == 1 else f"{count:,} residents"
+    text = f"<b>This will reach {who}.</b>"
+    if already:
+        text += f" {already:,} of them have had it already and won't get it twice."
+    return text + "\nPress Send to send it now, or Cancel."
+
+
+BROADCAST_CANCELLED = "Cancelled. Nothing was sent."
+BROADCAST_ABANDONED = "I haven't sent that broadcast. Type /broadcast to start again."
+PREVIEW_EXPIRED = ("That preview is too old to send, as who it reaches may have changed. "
+                   "Type /broadcast to see an up-to-date one.")
+ALREADY_SENDING = "That broadcast is already being sent, or has been sent. Each resident gets it once at most."
+
+
+def broadcast_sending(count: int) -> str:
+    who = "1 resident" if count == 1 else f"{count:,} residents"
+    return f"Sending it to {who} now. I'll show you how it's going."
+
+
+BROADCAST_NO_ONE = "No subscribed residents match it, so nothing was sent."
+BROADCAST_LISTED = "I've added it to the list, so residents who search can find it."
+
+
+def broadcast_progress(sent: int, blocked: int, failed: int, pending: int) -> str:
+    return (f"Sending: {sent:,} delivered, {blocked:,} blocked, {failed:,} failed, "
+            f"{pending:,} still to send.")
+
+
+def broadcast_finished(summary: str) -> str:
+    return f"<b>Broadcast finished.</b> {escape(summary)}"
+
+
+def broadcast_paused(summary: str, opportunity_id: str) -> str:
+    return (f"<b>Broadcast paused</b> because the bot is restarting. {escape(summary)}\n"
+            f"Send /broadcast {escape(opportunity_id)} again to finish it. No one gets it twice.")
+
+
+def broadcast_stopped(reason: str, opportunity_id: str) -> str:
+    return (f"<b>Broadcast stopped:</b> {escape(reason)}. Nothing more was sent.\n"
+            f"Send /broadcast {escape(opportunity_id)} later to finish it. No one gets it twice.")
