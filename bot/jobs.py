@@ -27,7 +27,8 @@ from telegram.ext import Application, ContextTypes
 from bot.alert_check import begin_alerts, check_new
 from bot.alerts import DIGESTS, deliver_alerts
 from bot.config import Settings
-from bot.delivery import DeliveryAborted, Options, telegram_sender
+from bot.delivery import DeliveryAborted, Options, Scope, deliver, telegram_sender
+from bot.matching.holder import shared_holder
 from bot.scrape_process import ScrapeOutcome, run_scrape_process
 from bot.store import Store
 
@@ -45,7 +46,8 @@ def _uk_time() -> dt.tzinfo:
 
 
 UK = _uk_time()
-SCRAPE_JOB, ALERTS_JOB = "scrape", "alerts"
+SCRAPE_JOB, ALERTS_JOB, START_JOB = "scrape", "alerts", "start-up"
+BROADCASTS = Scope("broadcast:", prefix=True)
 STOP_POLL = 0.2  # seconds between looks at whether the application is stopping
 SOONEST = 0.5  # seconds: the earliest first run (APScheduler takes a first run "now" as "after one interval")
 # coalesce: runs missed while the loop was busy become one; misfire_grace_time None: late is fine.
@@ -113,6 +115,18 @@ class Jobs:
         if tally is not None and tally.sent + tally.blocked + tally.failed > before:
             log.info("Alerts delivered, all digests so far: %s", tally.describe())
 
+    async def start_up(self, application: Application) -> None:
+        """Build the matcher before the first resident needs it, then finish interrupted broadcasts."""
+        await self.store.run(shared_holder(self.store))
+        owed = await self.store.run(lambda: self.store.delivery_counts(BROADCASTS.campaign, prefix=True))
+        if not owed.get("pending") and not owed.get("sending"):
+            return
+        log.info("Finishing broadcasts a restart interrupted")
+        tally = await unless_stopping(application, deliver(
+            self.store, telegram_sender(application.bot), BROADCASTS, options=Options(rate=self.settings.broadcast_rate)))
+        if tally is not None:
+            log.info("Interrupted broadcasts finished: %s", tally.describe())
+
     def _sent_so_far(self) -> int:
         counts = self.store.delivery_counts(DIGESTS.campaign, prefix=True)
         return sum(counts.get(status, 0) for status in ("sent", "blocked", "failed"))
@@ -133,6 +147,7 @@ def schedule(application: Application, store: Store, settings: Settings) -> Jobs
         queue.run_repeating(_scrape_job, interval=settings.scrape_hours * 3600,
                             first=max(SOONEST, settings.scrape_delay_minutes * 60), name=SCRAPE_JOB, data=jobs,
                             job_kwargs=SCRAPE_KWARGS)
+    queue.run_once(_start_up_job, SOONEST, name=START_JOB, data=jobs)
     queue.run_repeating(_alerts_job, interval=settings.alert_check_minutes * 60, first=SOONEST, name=ALERTS_JOB,
                         data=jobs, job_kwargs=ALERTS_KWARGS)
     return jobs
@@ -144,6 +159,16 @@ async def _scrape_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await _jobs(context).scrape(context.application)
     except Exception:
         log.exception("Scheduled scrape failed; the bot goes on")
+
+
+async def _start_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The start-up job: a failure is logged; residents still get a matcher on their first turn."""
+    try:
+        await _jobs(context).start_up(context.application)
+    except DeliveryAborted as e:
+        log.error("Interrupted broadcasts not finished: %s", e)
+    except Exception:
+        log.exception("Start-up work failed; the bot goes on")
 
 
 async def _alerts_job(context: ContextTypes.DEFAULT_TYPE) -> None:

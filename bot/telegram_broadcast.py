@@ -11,8 +11,8 @@ The core does no I/O, so its replies can carry Tasks (bot.messages.Task) for the
 
 Both run with application.create_task, so the worker's other updates (and everyone else's) are
 not held up. When the bot stops, a running broadcast is stopped too rather than holding the
-shutdown: its unsent rows stay owed, and the worker is told how to finish it (/broadcast ID
-again, or `getinvolved broadcast ID`), with no resident getting it twice.
+shutdown: its unsent rows stay owed, and the bot finishes them when it starts again (bot.jobs),
+with no resident getting it twice.
 
 Also here: /broadcast in the command menu of each worker's own chat (a per-chat command scope).
 """

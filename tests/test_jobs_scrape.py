@@ -26,7 +26,7 @@ from bot.scrape_process import outcome_of, run_scrape_process
 from bot.store import Store
 from bot.telegram_app import build_application, running, runtime_of
 from fake_telegram import FakeTelegram
-from fixtures.broadcast.kit import add_subscriber
+from fixtures.broadcast.kit import add_opportunity, add_subscriber, owe
 from scrapers.lock import scrape_lock
 from sitesrv import bindable, page, serve, site_app, slow
 
@@ -134,6 +134,21 @@ async def test_with_scrape_hours_0_the_bot_never_scrapes_but_still_checks_for_al
         assert application.job_queue is not None
         assert application.job_queue.get_jobs_by_name(SCRAPE_JOB) == ()
         assert len(application.job_queue.get_jobs_by_name(ALERTS_JOB)) == 1
+
+
+async def test_a_broadcast_a_restart_interrupted_is_finished_when_the_bot_starts(fake, tmp_path):
+    db = tmp_path / "bot.db"
+    store = Store(db)
+    try:
+        add_opportunity(store)
+        add_subscriber(store, RESIDENT)
+        owe(store, "broadcast:garden", [RESIDENT])
+    finally:
+        store.close()
+    application = app_for(bot_settings(fake, db, tmp_path / "none.toml", scrape_hours=0))
+    async with running(application, poll_timeout=1):
+        [message] = await fake.wait_for_messages(RESIDENT, timeout=10)
+    assert message.text == f"hello {RESIDENT}"
 
 
 async def test_the_scrape_job_is_scheduled_after_the_first_delay_and_repeats(fake, tmp_path):

@@ -176,6 +176,6 @@ async def test_stopping_the_bot_pauses_a_broadcast_and_tells_the_worker_how_to_f
         await fake.wait_for(lambda: len(fake.calls_to("sendMessage", ok=True)) >= 5)  # the first resident's
     paused = fake.messages(WORKER)[-1]
     assert paused.text.startswith("Broadcast paused because the bot is restarting.")
-    assert "Send /broadcast garden again to finish it." in paused.text
+    assert "I'll finish it when I'm back" in paused.text
     statuses = [r["status"] for r in town.list_deliveries(campaign_of("garden"))]
     assert "pending" in statuses and "sending" not in statuses

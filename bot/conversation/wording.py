@@ -466,7 +466,8 @@ def broadcast_finished(summary: str) -> str:
 
 def broadcast_paused(summary: str, opportunity_id: str) -> str:
     return (f"<b>Broadcast paused</b> because the bot is restarting. {escape(summary)}\n"
-            f"Send /broadcast {escape(opportunity_id)} again to finish it. No one gets it twice.")
+            f"I'll finish it when I'm back (or send /broadcast {escape(opportunity_id)} to finish it now). "
+            "No one gets it twice.")
 
 
 def broadcast_stopped(reason: str, opportunity_id: str) -> str:
