@@ -302,3 +302,12 @@ def test_matcher_provider_is_called_for_fresh_opportunities(store: Store) -> Non
     chat.command("search", "knitting")
     assert chat.card_ids() == ["knit-drop-in"]
     assert len(calls) >= 2
+
+
+def test_a_long_answer_is_not_quoted_back_in_the_offer_of_news():
+    from bot.conversation import wording
+
+    long = "people keep dumping mattresses on our street and I want it sorted"
+    assert "mattresses" not in wording.offer_alerts(long)
+    assert "matches what you told me" in wording.offer_alerts(long)
+    assert "“dog walking”" in wording.offer_alerts("dog walking")

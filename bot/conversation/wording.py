@@ -213,8 +213,19 @@ STALE_BUTTON = "That button is from an earlier message, so I've left things as t
 # -- alerts -------------------------------------------------------------------------------------
 
 
+SHORT_TOPIC = 40  # longer answers read badly quoted back; they become "what you told me"
+
+
+def _about(topic: str) -> str:
+    """ “dog walking” quoted back, or a long answer summed up."""
+    topic = " ".join(topic.split())
+    if len(topic) <= SHORT_TOPIC:
+        return f"about “{escape(topic)}”"
+    return "that matches what you told me"
+
+
 def offer_alerts(topic: str) -> str:
-    return f"Would you like me to tell you when something new about “{escape(topic)}” comes up?"
+    return f"Would you like me to tell you when something new {_about(topic)} comes up?"
 
 
 YES_PLEASE = "Yes, please"
@@ -223,12 +234,15 @@ NO_THANKS = "No, thanks"
 
 def subscribed(topic: str, district: str) -> str:
     where = f" near {escape(district)}" if district else ""
-    return (f"Done. I'll tell you when something new about “{escape(topic)}” comes up{where}. "
+    return (f"Done. I'll tell you when something new {_about(topic)} comes up{where}. "
             "Type /unsubscribe to stop.")
 
 
 def already_subscribed(topic: str) -> str:
-    return f"You're already getting news about “{escape(topic)}”. Type /unsubscribe to stop."
+    about = _about(topic)
+    if about.startswith("about"):
+        return f"You're already getting news {about}. Type /unsubscribe to stop."
+    return "You're already getting news about new things that match what you told me. Type /unsubscribe to stop."
 
 
 ASK_TOPIC = "What would you like to hear about? Tell me in a few words, for example “gardening”."
