@@ -1,9 +1,10 @@
 """Relevance of the matcher on graded queries, beside two baselines, printing what it measured.
 
-    .venv/bin/python benchmarks/relevance.py [--verbose] [--queries FILE ...]
+    .venv/bin/python benchmarks/relevance.py [--verbose]
 
 Sets: the development set (benchmarks/data/relevance/dev_queries.jsonl, a copy of the shared
-development set) and our own held-out set (tests/fixtures/matching/heldout_queries.jsonl), both
+development set), our own held-out set (tests/fixtures/matching/heldout_queries.jsonl) and our
+second, "blind" set (tests/fixtures/matching/blind_queries.jsonl, see the README there), all
 over the bundled seed opportunities (data/seed-opportunities.jsonl). Metrics: nDCG@5 (gain
 2^grade - 1, log2 discount), recall@10 and MRR (first relevant within the top 10). The
 judgments are about topic and fit, so the headline figure leaves the queries' postcodes out; the
@@ -38,6 +39,7 @@ from bot.transfer import read_opportunities  # noqa: E402
 
 DEV = ROOT / "benchmarks" / "data" / "relevance" / "dev_queries.jsonl"
 HELDOUT = ROOT / "tests" / "fixtures" / "matching" / "heldout_queries.jsonl"
+BLIND = ROOT / "tests" / "fixtures" / "matching" / "blind_queries.jsonl"
 Ranker = Callable[[dict], list[str]]
 # Common English words left out of the BM25 baseline's query, as a search box would.
 STOPWORDS = frozenset(
@@ -145,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     today = as_of_date(opps)
     print(f"{len(opps)} opportunities; closing dates judged as of {today} (the day before the earliest "
           f"closing date in the set); matcher built in {build_s * 1000:.0f} ms")
-    sets = [("development", load_queries(DEV)), ("held-out (ours)", load_queries(HELDOUT))]
+    sets = [("development", load_queries(DEV)), ("held-out (ours)", load_queries(HELDOUT)),
+            ("blind (ours, second)", load_queries(BLIND))]
     rankers = [
         ("matcher, postcodes left out", matcher_ranker(matcher, today, with_postcode=False)),
         ("matcher, with postcodes", matcher_ranker(matcher, today, with_postcode=True)),

@@ -198,7 +198,11 @@ def test_awkward_queries_never_raise(matcher, text):
 
 
 def test_queries_that_say_nothing_find_nothing(matcher):
-    assert top(matcher, "") == [] and top(matcher, "🐶🐱") == [] and top(matcher, "hello") == []
+    assert top(matcher, "") == [] and top(matcher, "😍🎉👍") == [] and top(matcher, "hello") == []
+
+
+def test_emoji_that_name_a_topic_are_read_as_words(matcher):
+    assert set(top(matcher, "🐶🐱")) & {"cat-fostering", "dog-walking"}
 
 
 def test_an_empty_catalogue_finds_nothing():
@@ -222,4 +226,4 @@ def test_scoring_one_opportunity_says_none_when_it_would_not_be_shown(matcher):
 
 def test_causes_come_from_the_volunteering_data_standard():
     assert find_causes("Dog walking for older people") == ["Animal Welfare", "Older People"]
-    assert find_causes("") == [] and find_causes("🐶") == []
+    assert find_causes("") == [] and find_causes("🎉") == [] and find_causes("🐶") == ["Animal Welfare"]

@@ -41,5 +41,5 @@ def parse_query(text: str) -> Query:
     global _SPELLER
     lexicon = default_lexicon()
     if _SPELLER is None:
-        _SPELLER = Speller(lexicon.vocabulary, preferred=lexicon.vocabulary)
+        _SPELLER = Speller(lexicon.vocabulary, preferred=lexicon.vocabulary, filler=lexicon.chatter)
     return _parse(text, lexicon, _SPELLER)

@@ -88,7 +88,8 @@ class Index:
         """Spelling against the lexicon's words and the opportunities' own words."""
         if self._speller is None:
             self._speller = Speller(self.lexicon.vocabulary | self._words, preferred=self.lexicon.vocabulary,
-                                    frequency=lambda word: len(self._ids.get("w:" + stem(word), ())))
+                                    frequency=lambda word: len(self._ids.get("w:" + stem(word), ())),
+                                    filler=self.lexicon.chatter)
         return self._speller
 
     def coefficients(self, query: Query) -> list[tuple[str, float]]:

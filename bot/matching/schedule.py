@@ -16,6 +16,7 @@ DAY_PART, EVENING_PART = 0, 1
 ALL = (1 << 14) - 1
 ONE_OFF, MONTHLY, WEEKLY = 0, 1, 2
 FREQUENCIES = {"one-off": ONE_OFF, "monthly": MONTHLY, "weekly": WEEKLY}
+PARTLY_FREE = 0.97
 
 
 def bit(day: int, part: int) -> int:
@@ -49,7 +50,7 @@ _CLOCK = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm)\b")
 _FLEXIBLE = re.compile(r"\b(?:flexible|as and when|any ?time|whenever|when you(?:'re| are) (?:free|available)|"
                        r"(?:at )?a time that suits|times that suit|to suit you|as much or as little|"
                        r"as often as you like|set your own|when you can)\b")
-_ONE_OFF = re.compile(r"\b(?:one[- ]off|one day|single|just once|once only|a one[- ]time|"
+_ONE_OFF = re.compile(r"\b(?:one[- ]off|one day(?!\s+(?:a|per|each|every)\s+(?:week|fortnight|month))|single|just once|once only|a one[- ]time|"
                       r"\d{1,2}(?:st|nd|rd|th)? (?:january|february|march|april|may|june|july|august|september|"
                       r"october|november|december) \d{4})\b")
 _WEEKLY = re.compile(r"\b(?:weekly|a week|per week|each week|every week|fortnight(?:ly)?|twice a week|"
@@ -90,9 +91,24 @@ def opportunity_when(commitment: str, description: str = "") -> When:
     return found
 
 
+# Residents' sayings that name a time but do not say when they are free: "it keeps me up at
+# night", "day and night", and "one day" meaning some day ("I'd like to be a councillor one day").
+_NOT_WHEN = re.compile(r"\b(?:(?:keeps?|kept|keeping) (?:me|us|them) (?:up|awake)(?: at night)?|up at night|"
+                       r"awake at night|lie awake|lying awake|sleepless nights?|day and night|night and day|"
+                       r"all day and all night|day or night)\b")
+_ONE_DAY = re.compile(r"\b(\w+ )?one day\b(?!\s*(?:a|per|each|every|event|thing|course|session|only|a week)\b)")
+_ONE_DAY_OFF = frozenset("a just only for the on".split())
+
+
+def _someday(m: re.Match) -> str:
+    """'one day' stays a time ('just one day', 'a one day course') unless it means some day."""
+    before = (m.group(1) or "").strip()
+    return m.group(0) if before in _ONE_DAY_OFF else before + " someday"
+
+
 def resident_when(text: str) -> When:
     """The times a resident says they are free, from their own words."""
-    low = text.lower()
+    low = _ONE_DAY.sub(_someday, _NOT_WHEN.sub(" ", text.lower()))
     found = _parse(low)
     mask = found.mask
     if _WORKS_DAYS.search(low):
@@ -199,7 +215,11 @@ def time_fit(need: When, free: When) -> float | None:
         return 0.85
     if not need.mask & free.mask:
         return None
-    return 0.95 if need.flexible else 1.0
+    if need.flexible:
+        return 0.95
+    # Only partly inside their free time ("Wednesday or Saturday" for "only Saturdays"): it still
+    # fits, a little less surely than one that is wholly inside it.
+    return 1.0 if not need.mask & ~free.mask else PARTLY_FREE
 
 
 def age_from_text(text: str) -> int | None:
