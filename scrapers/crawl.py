@@ -161,6 +161,9 @@ class Crawl:
         url_key = canonical(task.url)
         if task.kind == "detail" and not self._still_needed(url_key):
             return
+        if task.kind == "hub" and self._still_needed(url_key):
+            # queued as a hub, but a listed opportunity names it as its own page: read it as that page
+            task = _Task(task.priority, task.seq, task.url, "detail", task.depth, task.key)
         self._visited.add(url_key)
         page = await self._fetch(task)
         if page is None:

@@ -119,7 +119,7 @@ def page_heading(main: Tag, site_names: list[str]) -> Tag | None:
 
 def _card_elements(main: Tag) -> list[Tag]:
     found: list[Tag] = []
-    for parent in [main, *main.find_all(True)]:
+    for parent in [main, *dom.tags(main)]:
         if parent.name in ("dl", "table", "tbody", "thead", "select"):
             continue
         groups: dict[tuple[str, str], list[Tag]] = defaultdict(list)
@@ -133,13 +133,29 @@ def _card_elements(main: Tag) -> list[Tag]:
     return found
 
 
+_HEADING_SET = frozenset(dom.HEADINGS)
+_EMPHASIS = frozenset(("a", "strong", "b"))
+
+
 def _looks_like_item(el: Tag) -> bool:
-    heads = el.find_all(dom.HEADINGS, limit=4)
-    if len(heads) > 3 or (el.name == "tr" and not heads):
+    heads = marked = chars = 0
+    for node in el.descendants:  # one walk, not three searches: this runs for every child of every element
+        if isinstance(node, Tag):
+            if node.name in _HEADING_SET:
+                heads += 1
+                if heads > 3:
+                    return False
+            elif node.name in _EMPHASIS:
+                marked += 1
+        else:
+            chars += len(node)
+            if chars > 6000:
+                return False
+    if el.name == "tr" and not heads:
         return False
-    if not heads and el.find(["a", "strong", "b"]) is None:
+    if not heads and not marked:
         return False
-    if not 8 <= len(el.get_text()) <= 6000:
+    if chars < 8:
         return False
     if el.name == "p":
         return bool(_leading_strong(el))
@@ -193,6 +209,10 @@ def _item_link(page: Page, item: Tag, title_el: Tag | None, title: str) -> str |
         a = title_el if title_el.name == "a" else title_el.find("a", href=True)
         if isinstance(a, Tag) and (url := _page_link(page, a)):
             return url
+        # a block link: <a class="tile" href=...><h3>Title</h3><p>...</p></a> inside the item
+        wrapper = title_el.find_parent("a", href=True)
+        if isinstance(wrapper, Tag) and (wrapper is item or item in wrapper.parents) and (url := _page_link(page, wrapper)):
+            return url
     for a in item.find_all("a", href=True):
         text = dom.text_of(a)
         if (text == title or _MORE_LINK.match(text)) and (url := _page_link(page, a)) and _same_site(url, page.base_url):
@@ -224,7 +244,7 @@ def _body_without(el: Tag, title_el: Tag | None) -> str:
 
 
 def _ids(el: Tag) -> set[int]:
-    return {id(el)} | {id(t) for t in el.find_all(True)}
+    return {id(el)} | {id(t) for t in dom.tags(el)}
 
 
 # -- tables, definition lists, accordions, linked list items -----------------------------------
@@ -347,7 +367,7 @@ def _accordion_blocks(page: Page) -> list[Block]:
 def _linked_list_items(page: Page, card_ids: set[int]) -> list[Block]:
     """<li><a href=...>Title</a> – closes 12 January</li> outside any card group."""
     blocks: list[Block] = []
-    inside_cards = {i for t in page.main.find_all(True) if id(t) in card_ids for i in _ids(t)}
+    inside_cards = {i for t in dom.tags(page.main) if id(t) in card_ids for i in _ids(t)}
     for li in page.main.find_all("li"):
         if id(li) in inside_cards or li.find("a", href=True) is None or li.find(dom.HEADINGS):
             continue
@@ -364,7 +384,7 @@ def _linked_list_items(page: Page, card_ids: set[int]) -> list[Block]:
 # -- sections: a heading and what follows it --------------------------------------------------
 
 def _section_blocks(page: Page, cards: list[Tag]) -> list[Block]:
-    in_card = {id(t) for c in cards for t in c.find_all(dom.HEADINGS)}
+    in_card = {id(t) for c in cards for t in dom.tags(c, dom.HEADINGS)}
     blocks: list[Block] = []
     for i, h in enumerate(page.headings):
         if id(h) in in_card or h.find_parent(["summary", "dt"]) is not None:
@@ -433,7 +453,7 @@ class _Contexts:
     """
 
     def __init__(self, page: Page, cards: list[Tag]):
-        in_cards = {id(h) for c in cards for h in c.find_all(dom.HEADINGS)}
+        in_cards = {id(h) for c in cards for h in dom.tags(c, dom.HEADINGS)}
         self.page = page
         self.positions: list[int] = []
         self.stacks: list[list[Tag]] = []
@@ -462,26 +482,31 @@ class _Contexts:
 def facts_in(el: Tag) -> list[tuple[str, str]]:
     """Label/value pairs inside an element: key/value <dl>s and tables, "Label: value" text, bold labels."""
     facts: list[tuple[str, str]] = []
-    dls = ([el] if el.name == "dl" else []) + el.find_all("dl")
-    for dl in dls:
+    inner = [el, *dom.tags(el)]  # walked once; the readers below pick from it
+    for dl in (t for t in inner if t.name == "dl"):
         pairs = definition_pairs(dl)
         if pairs and not _is_item_list(pairs):
             facts += [(dom.text_of(dt), " ".join(dom.text_of(d) for d in dds)) for dt, dds in pairs]
-    tables = ([el] if el.name == "table" else []) + el.find_all("table")
-    for table in tables:
+    for table in (t for t in inner if t.name == "table"):
         if is_key_value_table(table):
             facts += [(dom.text_of(c[0]), dom.text_of(c[1])) for r in _rows(table) if len(c := _cells(r)) == 2]
-    facts += _bold_labels(el)
-    facts += _sibling_labels(el)
-    facts += _class_named_fields(el)
+    facts += _bold_labels(inner[1:])
+    facts += _sibling_labels(inner[1:])
+    facts += _class_named_fields([t for t in inner if t is el or t.name in ("div", "span", "p", "li")])
     facts += _label_lines(dom.text_of(el, lines=True))
     return facts
 
 
-def _sibling_labels(el: Tag) -> list[tuple[str, str]]:
+_LABEL_TAGS = frozenset(("div", "span", "p", "h3", "h4", "h5", "h6", "label"))
+_LABEL_CONTAINERS = frozenset(("div", "p", "ul"))
+
+
+def _sibling_labels(inner: list[Tag]) -> list[tuple[str, str]]:
     """<div class="label">Organisation</div><div>Greenfield Trust</div>: a label, then its value beside it."""
     facts: list[tuple[str, str]] = []
-    for label in el.find_all(["div", "span", "p", "h3", "h4", "h5", "h6", "label"]):
+    for label in inner:
+        if label.name not in _LABEL_TAGS or any(isinstance(c, Tag) and c.name in _LABEL_CONTAINERS for c in label.children):
+            continue  # a container holds labels; it is not one (checked before reading its text)
         name = dom.text_of(label).rstrip(":").strip()
         if not name or len(name.split()) > 4 or not fact_field(name) or label.find(["div", "p", "ul"]):
             continue
@@ -494,10 +519,10 @@ def _sibling_labels(el: Tag) -> list[tuple[str, str]]:
 _FIELD_CLASS = re.compile(r"(?:^|[-_])field[-_]+(?:name[-_]+)?(?:field[-_]+)?([a-z][a-z_-]{2,40})$")
 
 
-def _class_named_fields(el: Tag) -> list[tuple[str, str]]:
+def _class_named_fields(candidates: list[Tag]) -> list[tuple[str, str]]:
     """CMS field wrappers name their field in a class: "views-field-field-closing-date", "field--name-field-location"."""
     facts: list[tuple[str, str]] = []
-    for tag in [el, *el.find_all(["div", "span", "p", "li"])]:
+    for tag in candidates:
         for cls in tag.get("class") or []:
             m = _FIELD_CLASS.search(str(cls).lower())
             if not m:
@@ -517,9 +542,12 @@ def _field_value(tag: Tag) -> str:
     return text.strip(" :")[:300]
 
 
-def _bold_labels(el: Tag) -> list[tuple[str, str]]:
+_BOLD_LABEL_TAGS = frozenset(("strong", "b", "em", "span", "dt", "th"))
+
+
+def _bold_labels(inner: list[Tag]) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
-    for label in el.find_all(["strong", "b", "em", "span", "dt", "th"]):
+    for label in (t for t in inner if t.name in _BOLD_LABEL_TAGS):
         text = dom.text_of(label).rstrip()
         name = text.rstrip(":").strip()
         if not name or len(name.split()) > 5 or not fact_field(name):

@@ -27,6 +27,7 @@ _BOILER_PREFIXES = ("nav", "menu", "breadcrumb", "crumb", "cookie", "skip", "sid
                     "emergency", "searchform", "related", "latestnews")
 _BOILER_WHOLE = {"header", "site-header", "global-header", "page-top", "banner", "visually-hidden-focusable",
                  "screen-reader-text", "sr-only", "hidden", "print-only", "back-to-top", "well _menu"}
+_FOOT = re.compile(r"^(?:site|page|global|main|layout|l)?[-_]*(?:foot|ft)$")
 _MAIN_IDS = ("main-content", "maincontent", "main", "content", "primary", "page-content", "main-wrapper",
              "content-main", "contentarea", "content-area", "mainbody", "body-content")
 
@@ -73,19 +74,44 @@ def inline_text(el: Tag | None) -> str:
     return text_of(el)
 
 
+def tags(el: Tag, names: Iterable[str] | str | None = None) -> list[Tag]:
+    """The element's descendant tags (with one of `names`), in document order.
+
+    The same as `el.find_all(names)`, several times faster on big pages: bs4's matching
+    machinery costs more per node than the walk itself.
+    """
+    if names is None:
+        return [n for n in el.descendants if isinstance(n, Tag)]
+    wanted = {names} if isinstance(names, str) else set(names)
+    return [n for n in el.descendants if isinstance(n, Tag) and n.name in wanted]
+
+
 def strip_boilerplate(soup: BeautifulSoup) -> None:
-    """Remove what every page repeats: scripts, menus, banners, cookie notices, footers, sidebars."""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    protected = {id(a) for m in soup.find_all(["main", "body", "html"]) for a in [m, *m.parents]}
-    protected |= {id(a) for m in soup.find_all(attrs={"role": "main"}) for a in [m, *m.parents]}
-    for tag in list(soup.find_all(True)):
-        if tag.decomposed or tag.parent is None or id(tag) in protected:
-            continue
-        if _is_boilerplate(tag):
+    """Remove what every page repeats: scripts, menus, banners, cookie notices, footers, sidebars.
+
+    One walk from the top: a removed element's contents are never looked at (asking a
+    decomposed tag anything makes bs4 search its whole subtree).
+    """
+    drop = set(_DROP_TAGS)
+    for node in list(soup.descendants):
+        if isinstance(node, Comment):
+            node.extract()
+    for tag in [t for t in tags(soup) if t.name in drop]:
+        if not tag.__dict__.get("_decomposed"):
             tag.decompose()
+    everything = tags(soup)
+    protected = {id(a) for m in everything if m.name in ("main", "body", "html") or m.get("role") == "main"
+                 for a in [m, *m.parents]}
+    stack: list[Tag] = [soup]
+    while stack:
+        parent = stack.pop()
+        for child in list(parent.children):
+            if not isinstance(child, Tag):
+                continue
+            if id(child) not in protected and _is_boilerplate(child):
+                child.decompose()
+            else:
+                stack.append(child)
 
 
 def _is_boilerplate(tag: Tag) -> bool:
@@ -107,7 +133,7 @@ def _is_boilerplate(tag: Tag) -> bool:
     if whole in _BOILER_WHOLE or str(attrs.get("id", "")).lower() in ("header", "masthead", "footer", "sidebar", "nav"):
         return True
     for word in words:
-        if word in _BOILER_WHOLE:
+        if word in _BOILER_WHOLE or _FOOT.match(word):
             return True
         for part in re.split(r"[-_]+", word):
             if part and part.startswith(_BOILER_PREFIXES) and not part.startswith(("navigator", "menuitem-content")):
@@ -159,15 +185,19 @@ def is_document_link(url: str) -> bool:
 
 def links_in(el: Tag, base: str) -> Iterator[tuple[Tag, str]]:
     """Each <a> with a usable absolute address."""
-    for a in el.find_all("a", href=True):
+    for a in tags(el, "a"):
+        if not a.has_attr("href"):
+            continue
         url = absolute(base, a.get("href"))
         if url:
             yield a, url
 
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str:
+    head = soup.find("head") if isinstance(soup, BeautifulSoup) else None
+    metas = tags(head if isinstance(head, Tag) else soup, "meta")
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        tag = next((m for m in metas if m.get("property") == name), None) or next((m for m in metas if m.get("name") == name), None)
         if isinstance(tag, Tag) and tag.get("content"):
             return clean_text(str(tag["content"]))
     return ""

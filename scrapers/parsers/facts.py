@@ -6,6 +6,7 @@ Each reader returns None when the page does not say, so a scraper never invents 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Iterable
 
@@ -23,7 +24,15 @@ _MIN_AGE_PATTERNS = [
     re.compile(rf"\b(?:must\s+be|need\s+to\s+be|needs\s+to\s+be|only|open\s+to)\s+over[- ]?{_AGE}s?\b", _I),
     re.compile(rf"\b(?:aged|ages|age\s+range|for|young\s+people(?:\s+aged)?|children(?:\s+aged)?)\s+(?:between\s+)?{_AGE}\s*(?:to|-|–|and)\s*\d{{1,2}}\b", _I),
     re.compile(rf"\b{_AGE}\s*(?:to|-|–)\s*\d{{1,2}}[- ]?(?:year[- ]?olds?|years?\s+old|yrs?)\b", _I),
+    re.compile(rf"\bover\s+the\s+age\s+of\s+{_AGE}\b|\bfrom\s+(?:the\s+)?age\s+(?:of\s+)?{_AGE}\b", _I),
+    re.compile(rf"\bminimum\s+of\s+{_AGE}\s+years?\s+(?:old|of\s+age)\b", _I),
+    re.compile(rf"(?<![£$\d.,])\b{_AGE}\s*(?:years?\s*\+|plus\b)(?!\s*(?:hours?|hrs|years?|people|volunteers|members|staff))", _I),
+    re.compile(rf"\b(?:over|aged)[- ]?{_AGE}s\b(?!\s+(?:and\s+under|must\s+(?:be|have)\s+(?:a\s+)?(?:parent|accompanied|supervised)))", _I),
 ]
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ("five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
+     "twenty-one twenty-two twenty-three twenty-four twenty-five").split(), start=5)}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", _I)
 _NO_MIN_AGE = re.compile(r"\b(?:all ages|any age|no (?:minimum|lower) age)\b", _I)
 
 _DBS_NO = re.compile(r"\b(?:no|not?\s+(?:need|require)|don'?t\s+need|do\s+not\s+need|does\s+not\s+need|doesn'?t\s+need|without)\s+(?:an?\s+)?(?:enhanced\s+|basic\s+|standard\s+)?DBS\b", _I)
@@ -39,17 +48,25 @@ _CLOSING_LEAD = [
                r"(?:\s+for\s+[\w\s]{1,30}?)?\s+(?:will\s+)?(?:close[sd]?|end[sd]?|run[s]?\s+until)\b[^.;]{0,30}?", _I),
     re.compile(r"(?:^|[\s(–-])(?:closes|closing|closed|ends)\b(?:\s+(?:on|at\s+[^.;]{0,20}?\s+on))?\s*:?\s*", _I),
     re.compile(r"\bapply\s+(?:by|before)\s*", _I),
+    re.compile(r"(?:^\s*|\b(?:consultation|survey|questionnaire|applications?|nominations?|recruitment|registrations?|it|this|which)\b"
+               r"[^.;\n]{0,25}?\b)(?:is\s+open|remains\s+open|open|runs?|running|live)\s+(?:from\s+[^.;\n]{3,40}?\s+)?"
+               r"(?:until|till|through|to)\s+(?:(?:\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)|midnight|noon|midday)\s+(?:on\s+)?)?(?=\S)", _I | re.M),
 ]
 _BY_DATE = re.compile(r"\b(?:by|before|no\s+later\s+than)\s+(?:(?:\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)|midnight|noon|midday)\s+(?:on\s+)?)?(?=\S)", _I)
-_APPLY_CONTEXT = re.compile(r"\b(?:appl(?:y|ication)|submit|send|return|reach|bid|nominat|register|sign\s+up|respond|response|form|get\s+it\s+back|complete|expression\s+of\s+interest|entries|cv|note\s+about|enrol|book)", _I)
+_APPLY_CONTEXT = re.compile(r"\b(?:appl(?:y|ication)|submit|send|return|reach|bid|nominat|register|sign\s+up|respond|response|form|get\s+it\s+back|complete|expressions?\s+of\s+interest|entries|cv|note\s+about|enrol|book|get\s+in\s+touch|let\s+us\s+know|"
+                            r"have\s+your\s+say|take\s+part|comments?\b|your\s+views|feedback|sign\s+up|join)", _I)
 _NOT_ONGOING = re.compile(r"^\s*(?:ongoing|none|n/?a|open|rolling|no closing date|all year)", _I)
 
 _CLOSED = [re.compile(p, _I) for p in (
     r"\bno\s+longer\s+(?:accepting|taking|open|available|recruiting|running|possible\s+to\s+(?:apply|respond))",
     r"\brecruitment(?:\s+for\s+[\w\s]{1,30}?)?\s+(?:is\s+|has\s+been\s+)?(?:currently\s+|now\s+|temporarily\s+)?(?:closed|paused|suspended|on\s+hold)\b",
-    r"\b(?:applications|nominations|registrations?|entries|bookings)\s+(?:for\s+[\w\s]{1,40}?\s+)?(?:are\s+|have\s+)?(?:now\s+|currently\s+)?closed\b",
-    r"\b(?:this|the)\s+(?:role|opportunity|vacancy|consultation|survey|position|post|programme|questionnaire)\s+(?:is\s+|has\s+|has\s+now\s+)?(?:now\s+|currently\s+)?closed\b",
-    r"\b(?:this|the)\s+(?:consultation|survey|questionnaire)\s+closed\s+on\b",
+    r"\b(?:applications|nominations|registrations?|entries|bookings)\s+(?:for\s+[\w\s]{1,40}?\s+)?(?:are\s+|is\s+|have\s+|has\s+)?(?:now\s+|currently\s+)?closed\b",
+    r"\b(?:this|the)\s+(?:role|opportunity|vacancy|consultation|survey|position|post|programme|questionnaire)\s+(?:is\s+|has\s+|has\s+now\s+)?(?:now\s+|currently\s+)?(?:closed|expired|filled|been\s+filled)\b",
+    r"\b(?:this|the)\s+(?:consultation|survey|questionnaire)\s+(?:closed|ended|finished)\s+on\b",
+    r"\b(?:this|the)\s+(?:consultation|survey|questionnaire)\s+(?:has\s+)?(?:now\s+)?(?:ended|finished)\b",
+    r"\bclosing\s+date\s+(?:for\s+[\w\s]{1,30}?\s+)?has\s+(?:now\s+)?passed\b",
+    r"\bnot\s+(?:currently\s+)?(?:taking\s+on|looking\s+for|accepting)\s+(?:any\s+)?(?:new\s+|more\s+|further\s+)?(?:volunteers|applications|applicants|members|helpers)\b",
+    r"\bplaces\s+(?:are|have)\s+(?:now\s+)?(?:all\s+)?(?:full|gone|been\s+filled)\b|\b(?:now|is|are)\s+fully\s+(?:booked|subscribed)\b",
     r"\byou\s+can\s+no\s+longer\s+(?:apply|respond|take\s+part|register|sign\s+up|comment)",
     r"\b(?:not|no\s+longer)\s+(?:currently\s+)?(?:recruiting|accepting\s+(?:new\s+)?(?:applications|volunteers))",
     r"\bstatus\s*:?\s*closed\b",
@@ -77,9 +94,11 @@ def sentences(text: str) -> list[str]:
 
 def min_age(text: str) -> int | None:
     """The youngest age the text says can take part, from the strongest phrasing found."""
+    if _NUMBER_WORD.search(text):
+        text = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), text)
     for pattern in _MIN_AGE_PATTERNS:
         for m in pattern.finditer(text):
-            age = int(m.group(1))
+            age = int(next(g for g in m.groups() if g))
             if 5 <= age <= 25:
                 return age
     return None
@@ -208,6 +227,7 @@ _FACT_FIELDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, _I), f) for p,
 )]
 
 
+@functools.lru_cache(maxsize=4096)
 def fact_field(label: str) -> str | None:
     """Which opportunity field a label names ("Time commitment" -> commitment), if any."""
     label = " ".join(label.strip().rstrip(":").split())

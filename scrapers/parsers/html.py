@@ -153,7 +153,8 @@ def item_records(page: HtmlPage, ctx: ParseContext, kinds: Iterable[str] | None 
         elif verdict.decision == "hub" and block.link and not _under_negative(block):
             hubs.append(Link(block.link, "hub"))
     records = _drop_containers(kept)
-    hubs += [Link(url, "hub") for text, url in _all_links(page) if words.is_hub_title(text)]
+    hubs += [Link(url, "hub") for text, url in _all_links(page)
+             if words.is_hub_title(text) or (words.is_involvement_event(text) and url != page.url)]
     return _dedupe(records), _unique_links(hubs)
 
 

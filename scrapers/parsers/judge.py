@@ -32,6 +32,13 @@ _BODY_NOT_OPPORTUNITY = re.compile(
 _SALARY = re.compile(r"\bsalary\b|\bper\s+annum\b|\bpro\s+rata\b|£\s?\d[\d,.]*\s*(?:-\s*£?\s?\d[\d,.]*\s*)?(?:per|a|an)\s+(?:hour|year|annum)\b|"
                      r"\bafc\s+band\b|\bcontracted\s+hours\b|\bpermanent,?\s+full[- ]time\b", re.I)
 _VOLUNTEER_WORD = re.compile(r"\bvolunteer", re.I)
+_AMOUNT = r"£\s?(?:\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?\s?k\b)(?:\.\d{2})?"  # a salary's size: £1,000 and up
+_PAID_BODY = re.compile(
+    r"\bsalary\s*(?::|-|–|of|is|range)?\s*(?:up\s+to\s+|from\s+)?£|"
+    rf"{_AMOUNT}\s*(?:(?:-|–|to)\s*{_AMOUNT}\s*)?(?:per\s+annum|p\.a\.|pro\s+rata|a\s+year|per\s+year|fte)\b|"
+    r"\bafc\s+band\s+\d|\bagenda\s+for\s+change\s+band\b", re.I)
+_UNPAID = re.compile(r"\bunpaid\b|\bvoluntary\s+(?:role|position|post|basis)\b|\bno\s+salary\b|"
+                     r"\bthis\s+is\s+a\s+volunteer(?:ing)?\s+(?:role|position|opportunity)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,8 @@ def rejection(title: str, body: str = "", context: list[str] = (), weak_title: b
         return f"part of {context[0]!r}"
     if _BODY_NOT_OPPORTUNITY.search(body[:600]):
         return "a report of results, not an opportunity"
+    if _PAID_BODY.search(body[:1500]) and not _UNPAID.search(body[:3000]):
+        return "a paid job"
     if weak_title and (t.endswith(".") or len(t.split()) > 8):
         return "a sentence, not a title"
     return None

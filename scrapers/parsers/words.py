@@ -30,7 +30,8 @@ GROUP_NOUNS = (
 EVENT_NOUNS = (
     "open evening", "open day", "fun day", "fair", "festival", "coffee morning", "information evening",
     "information session", "taster session", "drop-in session", "litter pick", "clean-up", "cleanup", "workshop",
-    "volunteer day", "action day", "work party", "celebration", "tea party",
+    "volunteer day", "action day", "work party", "celebration", "tea party", "open morning", "open afternoon",
+    "information morning", "information afternoon", "taster day", "recruitment day", "recruitment event", "volunteer fair",
 )
 TRAINING_NOUNS = ("course", "training", "workshop", "qualification", "class", "classes", "learn to", "masterclass")
 
@@ -102,7 +103,7 @@ NOT_FOR_VOLUNTEERS = re.compile(
     r"\bterms\s+and\s+conditions\b|\bcode\s+of\s+conduct\b|\bhandbook\b|\bannual\s+report\b|\bminutes\b|\bagenda\b|"
     r"\binternal\s+applicants\s+only\b|\bexisting\s+volunteers\s+only\b|\bstaff\s+only\b|"
     r"\b(?:complaints?|compliments|concerns)\b|\bpatient\s+advice\b|\bresults\s+published\b|\bconsultation\s+results\b|"
-    r"\bpost\s+an\s+opportunity\b|\bregister\s+your\s+organi[sz]ation\b|\bfor\s+organi[sz]ations\b|\brecruit(?:ing)?\s+volunteers\b|"
+    r"\b(?:post|advertise|list|submit|add)\s+(?:an?|your)\s+(?:volunteer(?:ing)?\s+)?(?:role|opportunit(?:y|ies)|vacanc(?:y|ies))\b|\bregister\s+your\s+organi[sz]ation\b|\bfor\s+organi[sz]ations\b|\brecruit(?:ing)?\s+volunteers\b|"
     r"\b(?:room|hall|venue)\s+hire\b", _I)
 TESTIMONIAL = re.compile(
     r"^[A-Z][a-z]+(?:\s+[A-Z]\.)?\s*,\s*(?:[\w'’ ()-]+,\s*)?(?:\d+\s+years?|since\s+\d{4}|[\w'’ -]*(?i:"
@@ -165,13 +166,26 @@ def is_furniture_heading(title: str) -> bool:
     return bool(_GENERIC.match(title.strip().rstrip(":.").strip()))
 
 
+_INVOLVEMENT = re.compile(r"\b(?:volunteer\w*|recruit\w*|get(?:ting)?\s+involved|taster|open\s+(?:day|evening|morning|afternoon)|"
+                         r"information\s+(?:evening|session|morning|afternoon)|drop-?in)\b", _I)
+
+
+def is_involvement_event(text: str) -> bool:
+    """A link to an event about taking part: "volunteer open morning", "recruitment open evening"."""
+    t = text.strip()
+    return 0 < len(t.split()) <= 8 and bool(_EVENT_RE.search(t)) and bool(_INVOLVEMENT.search(t)) \
+        and not_an_opportunity(t) is None
+
+
 def is_hub_title(title: str) -> bool:
     """A title that points at more opportunities ("Volunteer with us", "All consultations")."""
     return bool(_HUB.match(title.strip().rstrip(":.!").strip()))
 
 
 _ALWAYS_NEWS = re.compile(r"\b(?:thank|thanks|what\s+happened|results|told\s+us|sworn\s+in|round-?up|recap|press\s+release|"
-                          r"appeal\s+is\s+live|celebrates|awarded|shortlisted|wins|won|reopens|re-opens)\b", _I)
+                          r"appeal\s+is\s+live|celebrates|awarded|shortlisted|wins|won|reopens|re-opens|attested|"
+                          r"celebrated|honou?red|praised|thanked|commended|recogni[sz]ed\s+(?:at|for|by|with|in)|"
+                          r"(?:were|was)\s+\w+ed)\b", _I)
 
 
 def is_news_like(title: str) -> bool:
