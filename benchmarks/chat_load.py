@@ -7,6 +7,10 @@ from the moment the update is available to getUpdates to the bot's first sendMes
 resident (and to its last, for replies of several messages). Memory is the bot process's peak
 resident set size (VmHWM).
 
+Wall times on a shared machine are noisy, so each phase also reports the bot process's CPU time
+(utime + stime from /proc) per resident message: in all, and on the event loop's thread alone
+(the process's main thread; the rest is mostly the store's worker thread running the core).
+
     .venv/bin/python benchmarks/chat_load.py [--residents 200] [--rounds 3]
 
 Target (issue 3): p95 <= 0.3 s for 200 residents at once, on a 2-core machine.
@@ -53,6 +57,16 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(whole process, main thread) CPU seconds used so far: utime + stime from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def used(stat: Path) -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)"
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
+    return used(Path(f"/proc/{pid}/stat")), used(Path(f"/proc/{pid}/task/{pid}/stat"))
+
+
 async def start_bot(fake: FakeTelegram, db: Path) -> asyncio.subprocess.Process:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.api_url}
     env.pop("GETINVOLVED_DB", None)
@@ -71,19 +85,28 @@ async def quiet(fake: FakeTelegram, seconds: float = 0.5, limit: float = 60) -> 
             return
 
 
-async def phase(fake: FakeTelegram, residents: list[int], text_for) -> tuple[list[float], list[float], float]:
-    """Every resident sends at once; returns (first-reply latencies, last-reply latencies, wall time)."""
+async def phase(fake: FakeTelegram, pid: int, residents: list[int],
+                text_for) -> tuple[list[float], list[float], float, tuple[float, float]]:
+    """Every resident sends at once.
+
+    Returns (first-reply latencies, last-reply latencies, wall time, (CPU seconds of the bot
+    process, of its event-loop thread) spent on the phase).
+    """
     before = {r: len(fake.messages(r)) for r in residents}
+    cpu_before = cpu_seconds(pid)
     began = time.monotonic()
     queued = {r: fake.send_text(r, text_for(i)).queued_at for i, r in enumerate(residents)}
     await fake.wait_for(lambda: all(len(fake.messages(r)) > before[r] for r in residents), timeout=120)
     await quiet(fake)
+    total, loop = cpu_seconds(pid)
+    cpu = (total - cpu_before[0], loop - cpu_before[1])
     firsts, lasts = [], []
     for r in residents:
         new = fake.messages(r)[before[r]:]
         firsts.append(new[0].sent_at - queued[r])
         lasts.append(new[-1].sent_at - queued[r])
-    return firsts, lasts, max(m.sent_at for r in residents for m in fake.messages(r)[before[r]:]) - began
+    wall = max(m.sent_at for r in residents for m in fake.messages(r)[before[r]:]) - began
+    return firsts, lasts, wall, cpu
 
 
 def line(name: str, values: list[float]) -> str:
@@ -104,13 +127,20 @@ async def round_(count: int, number: int) -> dict[str, list[float]]:
                 results: dict[str, list[float]] = {}
                 print(f"round {number}: {count} residents at once")
                 for name, text_for in PHASES:
-                    firsts, lasts, wall = await phase(fake, residents, text_for)
+                    calls = len(fake.calls_to("sendMessage"))
+                    firsts, lasts, wall, (cpu, loop_cpu) = await phase(fake, bot.pid, residents, text_for)
                     sent = sum(len(fake.messages(r)) for r in residents)
                     refused = len(fake.refused)
+                    calls = len(fake.calls_to("sendMessage")) - calls
                     print("  " + line(f"{name}, first reply", firsts))
                     print("  " + line(f"{name}, whole reply", lasts) + f"   (all done in {wall:.2f} s)")
+                    print(f"  {'':<28} bot CPU {1000 * cpu / count:5.2f} ms a resident message "
+                          f"({1000 * loop_cpu / count:5.2f} on the event loop), {calls / count:.1f} sendMessage each")
                     results.setdefault("first", []).extend(firsts)
                     results.setdefault(name, []).extend(firsts)
+                    results.setdefault("cpu", []).append(cpu / count)
+                    results.setdefault("loop cpu", []).append(loop_cpu / count)
+                    results.setdefault(f"{name} cpu", []).append(cpu / count)
                 rss = peak_rss_mb(bot.pid)
                 print(f"  messages sent {sent}, refused by the fake {refused}; bot peak RSS {rss:.1f} MB")
                 results["rss"] = [rss]
@@ -136,9 +166,13 @@ async def main() -> int:
             every.setdefault(key, []).extend(values)
     print("all rounds:")
     for name, _ in PHASES:
-        print("  " + line(f"{name}, first reply", every[name]))
+        print("  " + line(f"{name}, first reply", every[name])
+              + f"   CPU {1000 * statistics.mean(every[f'{name} cpu']):.2f} ms/msg")
     p95 = percentile(every["first"], 0.95)
     print("  " + line("every message, first reply", every["first"]))
+    print(f"  bot CPU per resident message: mean {1000 * statistics.mean(every['cpu']):.2f} ms "
+          f"({1000 * statistics.mean(every['loop cpu']):.2f} ms on the event loop) over "
+          f"{len(every['cpu'])} phases")
     print(f"  bot peak RSS: max {max(every['rss']):.1f} MB")
     print(f"  target p95 <= {TARGET_P95} s: {'met' if p95 <= TARGET_P95 else 'NOT met'} (p95 {p95:.3f} s)")
     return 0

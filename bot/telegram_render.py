@@ -6,6 +6,7 @@ message Telegram refuses. Pure functions, no I/O.
 """
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -131,8 +132,8 @@ def split_html(markup: str, limit: int = MAX_TEXT, max_parts: int = MAX_PARTS) -
     Tags open at a cut are closed at the end of one part and reopened at the start of the next.
     After `max_parts` parts the rest is dropped and the last part ends with an ellipsis.
     """
-    if utf16_len(visible_text(markup)) <= limit:
-        return [markup]  # the usual case, without the per-character work below
+    if utf16_len(markup) <= limit or utf16_len(visible_text(markup)) <= limit:
+        return [markup]  # the usual case (what shows is never longer than the markup), without the work below
     tokens = _TOKEN.findall(markup)
     atoms: list[tuple[str, int]] = []  # (markup, visible length); tags have length 0
     for token in tokens:
@@ -194,8 +195,19 @@ def _name(open_tag: str) -> str:
 
 # -- buttons ---------------------------------------------------------------------------------
 
-def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard for the buttons Telegram would accept; the others are dropped (and logged)."""
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for the buttons Telegram would accept; the others are dropped (and logged).
+
+    Residents are mostly shown the same keyboards (a question's choices, a card's buttons), and
+    building python-telegram-bot's objects for them is a good part of a message's cost, so the
+    keyboards last built are kept and shared (they are immutable); a dropped button is logged
+    when its keyboard is first built.
+    """
+    return _keyboard(tuple(tuple(row) for row in rows)) if rows else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     kept = [[b for b in (_button(button) for button in row) if b] for row in rows]
     kept = [row for row in kept if row]
     return InlineKeyboardMarkup(kept) if kept else None
