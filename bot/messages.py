@@ -74,3 +74,6 @@ class Reply:
     # ticks) rather than adding a new one. Adapters that cannot edit simply show it again.
     edit: bool = False
     tasks: list[Task] = field(default_factory=list)  # run by the adapter after showing the reply
+    # True: this asks where the resident is; an adapter that can offers to share the device's
+    # location (Telegram: a one-tap button), with the choice buttons beside it.
+    ask_location: bool = False

@@ -47,7 +47,7 @@ from bot.messages import Incoming, Reply
 from bot.store import Store
 from bot.telegram_broadcast import register_worker_commands, start_tasks
 from bot.telegram_http import AiohttpRequest
-from bot.telegram_render import Outgoing, combine, plain, render
+from bot.telegram_render import REMOVE_KEYBOARD, Outgoing, combine, plain, render
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ class Runtime:
     core: Core | None = None
     order: SendOrder = field(default_factory=lambda: SendOrder())  # (a lambda: defined further down)
     extra: dict[str, Any] = field(default_factory=dict)  # for scheduled jobs (alerts, scrapes)
+    location_asked: set[int] = field(default_factory=set)  # chats showing the share-location keyboard
 
 
 def runtime_of(application: Application) -> Runtime:
@@ -436,9 +437,12 @@ async def deliver(application: Application, chat: Chat, replies: Sequence[Reply]
     """
     bot = application.bot
     first = True
+    shown, remove_keyboard = _with_keyboard_removed(runtime_of(application).location_asked, chat.id, replies)
     try:
-        for reply in combine(replies):
+        for reply in shown:
             parts = render(reply)
+            if remove_keyboard:
+                parts[-1], remove_keyboard = Outgoing(parts[-1].html, REMOVE_KEYBOARD), False
             if getattr(reply, "edit", False) and pressed is not None and len(parts) == 1:
                 await _wait_turn(turn, first)
                 if await _edit(bot, pressed, parts[0]):
@@ -452,6 +456,22 @@ async def deliver(application: Application, chat: Chat, replies: Sequence[Reply]
         log.info("Chat %s cannot be messaged (%s); dropping its replies", chat.id, e.message)
         if chat.type == ChatType.PRIVATE:
             await set_active(application, chat.id, False)
+
+
+def _with_keyboard_removed(asked: set[int], chat_id: int, replies: Sequence[Reply]) -> tuple[list[Reply], bool]:
+    """The replies as messages, and whether the first must take away a "share my location" keyboard.
+
+    That keyboard (see telegram_render.location_keyboard) stays under the message box until a
+    message removes it; the answer to a place question starts with a bare acknowledgement ("Thanks.
+    I'll look near NG7."), which carries the removal, so it is sent on its own.
+    """
+    if any(reply.ask_location for reply in replies):
+        asked.add(chat_id)
+        return combine(replies), False
+    if chat_id in asked and replies and replies[0] == Reply(replies[0].html):
+        asked.discard(chat_id)
+        return [replies[0], *combine(replies[1:])], True
+    return combine(replies), False
 
 
 async def _wait_turn(turn: Turn | None, first: bool) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
+                      ReplyKeyboardRemove)
 
 from bot.messages import Button, Reply
 
@@ -38,17 +39,34 @@ _ATTR = re.compile(r"""([a-zA-Z_-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message to send: HTML text and an optional inline keyboard."""
+    """One Telegram message to send: HTML text and an optional keyboard."""
 
     html: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
+
+
+SHARE_LOCATION = "📍 Share my location"
+PLACE_PLACEHOLDER = "Postcode, like NG7 2RD"
+REMOVE_KEYBOARD = ReplyKeyboardRemove()
 
 
 def render(reply: Reply) -> list[Outgoing]:
     """The messages that show one Reply; the buttons go on the last one."""
     parts = split_html(safe_html(reply.html))
-    markup = keyboard(reply.buttons)
+    markup = location_keyboard(reply.buttons) if reply.ask_location else keyboard(reply.buttons)
     return [Outgoing(part, markup if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+def location_keyboard(rows: Sequence[Sequence[Button]]) -> ReplyKeyboardMarkup:
+    """A one-tap "share my location" under the message box, the question's choices beside it.
+
+    Only a reply keyboard can ask for the device's location; its choices come back as the
+    resident's own text ("I'd rather not say"), which the core understands as typed.
+    """
+    choices = [KeyboardButton(" ".join(b.label.split())) for row in rows for b in row if b.data and b.label.strip()]
+    return ReplyKeyboardMarkup([[KeyboardButton(SHARE_LOCATION, request_location=True)], *([choices] if choices else [])],
+                               resize_keyboard=True, one_time_keyboard=True,
+                               input_field_placeholder=PLACE_PLACEHOLDER)
 
 
 def combine(replies: Sequence[Reply]) -> list[Reply]:

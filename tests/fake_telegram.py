@@ -99,6 +99,7 @@ class SentMessage:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     sent_at: float = 0.0
     edits: int = 0
+    keyboard: dict[str, Any] | None = None  # a reply keyboard ({"keyboard": ...}) or its removal
 
     def button(self, label: str) -> dict[str, Any]:
         """The button whose label contains `label` (case-insensitive)."""
@@ -630,7 +631,8 @@ class FakeTelegram:
             raise bad_request("can't parse reply keyboard markup JSON object")
         rows = markup.get("inline_keyboard")
         if rows is None:
-            return []  # reply keyboards and removals: not used by this bot
+            self._check_reply_keyboard(markup)
+            return []
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
         for row in rows:
@@ -650,11 +652,26 @@ class FakeTelegram:
                                       "in the inline keyboard")
         return rows
 
+    @staticmethod
+    def _check_reply_keyboard(markup: dict[str, Any]) -> None:
+        if markup.get("remove_keyboard") is True:
+            return
+        rows = markup.get("keyboard")
+        if not isinstance(rows, list) or not all(isinstance(r, list) and r for r in rows):
+            raise bad_request("field \"keyboard\" of the ReplyKeyboardMarkup must be an Array of Arrays")
+        for row in rows:
+            for button in row:
+                if not isinstance(button, dict) or not str(button.get("text") or "").strip():
+                    raise bad_request("can't parse keyboard button: text must be non-empty")
+
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._check_chat(params)
         raw, shown = self._check_text(params)
         buttons = self._check_markup(params)
         sent = SentMessage(next(self._message_ids), chat_id, raw, shown, buttons, time.monotonic())
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" not in markup:
+            sent.keyboard = markup
         self.sent.setdefault(chat_id, []).append(sent)
         return self._message_json(sent)
 

@@ -44,10 +44,14 @@ async def test_a_full_dialogue_ends_with_matches_that_have_link_buttons(fake, ap
     fake.press_button(ME, "Animals")
     seen += len(await fake.wait_for_new(ME, seen))
     fake.press_button(ME, "Skip")
-    seen += len(await fake.wait_for_new(ME, seen))
+    [place_question] = await fake.wait_for_new(ME, seen)
+    seen += 1
+    assert place_question.keyboard is not None
+    assert place_question.keyboard["keyboard"][0][0]["request_location"] is True
     fake.send_text(ME, "NG7 1AA")
-    seen += len(await fake.wait_for_new(ME, seen))
-    time_question = fake.messages(ME)[-1]
+    thanks, time_question = await fake.wait_for_new(ME, seen, 2)
+    seen += 2
+    assert thanks.keyboard == {"remove_keyboard": True}
     assert "time" in time_question.text.lower()
 
     fake.press_button(ME, "Every week")
@@ -93,3 +97,17 @@ async def test_group_search_is_answered_without_storing_anyone(fake, app, seeded
     assert seeded_store.get_resident(ME) is None
     assert not fake.messages(ME)
     assert not fake.refused
+
+
+async def test_a_resident_can_answer_where_they_are_with_one_tap_on_share_my_location(fake, app, seeded_store):
+    fake.send_text(ME, "/start")
+    seen = len(await fake.wait_for_messages(ME))
+    fake.send_text(ME, "gardening")
+    seen += len(await fake.wait_for_new(ME, seen))
+    fake.send_text(ME, "skip")
+    [place_question] = await fake.wait_for_new(ME, seen)
+    assert place_question.keyboard["keyboard"][1] == [{"text": "I'd rather not say"}]
+    fake.share_location(ME, 52.9536, -1.1505)  # Nottingham city centre
+    thanks = (await fake.wait_for_new(ME, seen + 1))[0]
+    assert "NG1" in thanks.text and thanks.keyboard == {"remove_keyboard": True}
+    assert seeded_store.get_resident(ME)["postcode"] == "NG1"

@@ -134,3 +134,12 @@ def test_replies_with_buttons_or_edits_stay_separate_messages():
 def test_replies_too_long_together_are_not_folded():
     long = Reply("x" * 3000)
     assert combine([long, Reply("y" * 2000)]) == [long, Reply("y" * 2000)]
+
+
+def test_a_place_question_offers_share_my_location_with_its_choices_as_typed_answers():
+    question = Reply("Where are you?", [[Button("Keep NG7", data="pl:keep"), Button("I'd rather not say", data="pl:skip")]],
+                     ask_location=True)
+    [message] = render(question)
+    rows = message.keyboard.keyboard
+    assert rows[0][0].request_location and [b.text for b in rows[1]] == ["Keep NG7", "I'd rather not say"]
+    assert message.keyboard.one_time_keyboard

@@ -62,7 +62,7 @@ class Turn:
         if self.state.postcode:
             row.append(buttons.choice(wording.KEEP_PLACE.format(district=self.state.postcode), buttons.PLACE, "keep"))
         row.append(buttons.choice(wording.SKIP_PLACE, buttons.PLACE, "skip"))
-        return Reply(wording.ASK_PLACE, [row])
+        return Reply(wording.ASK_PLACE, [row], ask_location=True)
 
     def ask_time(self, *, edit: bool = False) -> Reply:
         ticked = set(self.state.availability)
