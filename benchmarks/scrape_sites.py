@@ -62,7 +62,7 @@ def make_app(site_dir: Path, robots: Path, log: HostLog) -> web.Application:
         log.requests.append((time.monotonic(), request.path_qs))
         try:
             await asyncio.sleep(0.005)
-            return _response(request.path, site_dir, robots)
+            return _response(request.path, site_dir, robots, request.query_string)
         finally:
             log.in_flight -= 1
 
@@ -71,7 +71,9 @@ def make_app(site_dir: Path, robots: Path, log: HostLog) -> web.Application:
     return app
 
 
-def _response(path: str, site_dir: Path, robots: Path) -> web.StreamResponse:
+def _response(path: str, site_dir: Path, robots: Path, query: str = "") -> web.StreamResponse:
+    """The file for the path; with a query string, the copy saved as `name@query` if there is one (as wget
+    mirrors it), else the file itself, as servers ignore queries they do not use."""
     if path == "/robots.txt":
         return web.Response(body=robots.read_bytes(), content_type="text/plain")
     prefix = f"/{site_dir.name}/"
@@ -85,7 +87,9 @@ def _response(path: str, site_dir: Path, robots: Path) -> web.StreamResponse:
     if not target.is_file():
         return web.Response(status=404, text="not found")
     ctype = _TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    return web.Response(body=target.read_bytes(), headers={"Content-Type": ctype})
+    saved = target.with_name(f"{target.name}@{query}")
+    body = saved.read_bytes() if query and saved.is_file() else target.read_bytes()  # else the query is ignored
+    return web.Response(body=body, headers={"Content-Type": ctype})
 
 
 async def serve(sites: list[Path], robots: Path) -> tuple[list[web.AppRunner], dict[str, HostLog], dict[str, str]]:

@@ -252,6 +252,8 @@ class Fetcher:
 
     async def _read_body(self, url: str, response: aiohttp.ClientResponse, accept: tuple[str, ...]) -> Page:
         media, charset = media_type(response.headers.get("Content-Type"))
+        if media == "application/octet-stream":
+            media = None  # "some bytes": servers say it of JSON APIs and extensionless pages, so look at the body
         media = media or guess_media_type(url)
         if media is not None:
             self._check_type(url, media, accept)

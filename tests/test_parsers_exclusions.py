@@ -46,7 +46,7 @@ def test_duty_bullet_lists_are_not_roles():
     html = page("""<h2>Join the committee</h2><p>As a committee member you would be:</p><ul>
     <li>Coming to monthly meetings</li><li>Taking minutes in turn</li><li>Helping organise the summer fun day</li></ul>
     <p>Members must be 18 or over.</p>""")
-    assert titles(html) == ["Committee member"]
+    assert titles(html) == ["Join the committee"]
 
 
 def test_testimonials_are_not_roles():

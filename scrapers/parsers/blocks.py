@@ -45,6 +45,7 @@ class Block:
     weak_title: bool = False
     level: int = 7
     links: list[tuple[str, str]] = field(default_factory=list)
+    intros: list[str] = field(default_factory=list)
     _facts: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @property
@@ -386,16 +387,32 @@ def _linked_list_items(page: Page, card_ids: set[int]) -> list[Block]:
 def _section_blocks(page: Page, cards: list[Tag]) -> list[Block]:
     in_card = {id(t) for c in cards for t in dom.tags(c, dom.HEADINGS)}
     blocks: list[Block] = []
+    intros: dict[int, str] = {}
+    stack: list[Tag] = []
     for i, h in enumerate(page.headings):
         if id(h) in in_card or h.find_parent(["summary", "dt"]) is not None:
             continue
         level = dom.heading_level(h)
+        while stack and dom.heading_level(stack[-1]) >= level:
+            stack.pop()
         start = page.end(h)
         stop = next((page.pos(n) for n in page.headings[i + 1:] if dom.heading_level(n) <= level), len(page.nodes))
         block = _range_block(page, h, start, stop)
         if block:
+            intros[id(h)] = _intro(page, h, start, stop, i)
+            block.intros = [intros[id(p)] for p in reversed(stack) if dom.heading_level(p) > 1 and intros.get(id(p))]
             blocks.append(block)
+        stack.append(h)
     return blocks
+
+
+def _intro(page: Page, h: Tag, start: int, stop: int, i: int) -> str:
+    """A section's own words before its first sub-heading: what it says of every sub-section
+    ("Adult volunteers must be 18 or over" above the adult roles)."""
+    first_sub = next((page.pos(n) for n in page.headings[i + 1:] if page.pos(n) >= start), stop)
+    tops = _top_tags(page, start, min(stop, first_sub))
+    return dom.clean_text("\n".join(dom.text_of(t, lines=True) if isinstance(t, Tag) else dom.clean_text(str(t))
+                                     for t in tops)) if first_sub < stop else ""
 
 
 def _range_block(page: Page, h: Tag, start: int, stop: int) -> Block | None:

@@ -41,14 +41,28 @@ def looks_like_engagementhq(html: str) -> bool:
 
 
 def project_tiles(soup: Any, base_url: str) -> list[Record]:
+    """One record per tile: the outermost tile-classed element that holds a single project.
+
+    A grid's own class often shares the tiles' stem ("project-tiles"), and a tile's parts carry
+    it too ("project-tile__title"); an element linking to several projects is the grid, so its
+    tiles are looked for inside it, and a part inside a tile already read is not a tile.
+    """
     records: dict[str, Record] = {}
+    taken: list[Tag] = []
     for tile in soup.find_all(class_=_TILE):
-        if not isinstance(tile, Tag) or tile.find_parent(class_=_TILE) is not None:
+        if not isinstance(tile, Tag) or any(t in tile.parents for t in taken) or _holds_several(tile, base_url):
             continue
+        taken.append(tile)
         record = _tile(tile, base_url)
         if record and record.detail_url not in records:
             records[record.detail_url or record.title] = record
     return list(records.values())
+
+
+def _holds_several(tile: Tag, base_url: str) -> bool:
+    links = [tile] if tile.name == "a" and tile.get("href") else []
+    urls = {u for a in links + tile.find_all("a", href=True) if (u := dom.absolute(base_url, a.get("href")))}
+    return len(urls) > 1 and len(tile.find_all(dom.HEADINGS)) > 1
 
 
 def _tile(tile: Tag, base_url: str) -> Record | None:

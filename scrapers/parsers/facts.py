@@ -73,15 +73,18 @@ _CLOSED = [re.compile(p, _I) for p in (
     r"^\s*(?:closed|recruitment\s+closed|applications\s+closed|now\s+closed|expired|filled)\s*$",
 )]
 
-_TIME_EXPR = re.compile(
+_PERIOD = r"(?:a|per|each|every)\s+(?:week|month|fortnight|year|day|term)"
+_AMOUNT_OF_TIME = re.compile(
     r"\b(?:(?:\d+(?:\.\d+)?|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|an?|half\s+an?)\s*(?:(?:to|-|–|or)\s*\d+(?:\.\d+)?\s*)?-?\s*"
-    r"(?:hours?|hrs?|minutes|mins|days?|mornings?|afternoons?|evenings?|nights?|shifts?|sessions?|weekends?(?:\s+days?)?)\s+"
-    r"(?:a|per|each|every)\s+(?:week|month|fortnight|year|day|term)"
+    r"(?:hours?|hrs?|minutes|mins|days?|mornings?|afternoons?|evenings?|nights?|shifts?|sessions?|weekends?(?:\s+days?)?|"
+    r"trips?|visits?|calls?|meetings?|walks?|outings?|journeys?)\s+" + _PERIOD +
     r"|\b(?:\d+|one|two|three|four|five|six)[- ](?:hour|hr)\s+(?:shift|session|slot|visit)s?\s+(?:a|per|each|every)\s+(?:week|month|fortnight)"
-    r"|\b(?:once|twice|three\s+times|four\s+times)\s+(?:a|per|each|every)\s+(?:week|month|fortnight|year|term)"
-    r"|\bevery\s+(?:other\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|fortnight|\w+\s+weeks)"
+    r"|\b(?:once|twice|three\s+times|four\s+times)\s+(?:a|per|each|every)\s+(?:week|month|fortnight|year|term))", _I)
+_WHEN = re.compile(
+    r"\bevery\s+(?:other\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|fortnight|\w+\s+weeks)"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:mornings|afternoons|evenings|nights)"
-    r"|\b(?:weekly|fortnightly|monthly)\b|\bflexible\b|\bone-off\b|\bterm\s+time\b)", _I)
+    r"|\b(?:weekly|fortnightly|monthly)\b|\bflexible\b|\bone-off\b|\bterm\s+time\b", _I)
+_TIME_EXPR = re.compile(f"{_AMOUNT_OF_TIME.pattern}|{_WHEN.pattern}", _I)
 _REMOTE = re.compile(r"\b(?:from\s+(?:your\s+(?:own\s+)?)?home|remotely|remote\s+(?:role|volunteering|working|opportunity)|"
                      r"online\s+(?:role|volunteering|opportunity)|virtual\s+(?:role|volunteering|volunteer)|can\s+be\s+done\s+online)\b", _I)
 _FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s?([0-9][A-Z]{2})\b")
@@ -92,11 +95,17 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def min_age(text: str) -> int | None:
+# Phrasings that state a requirement ("must be 18 or over", "minimum age 16", "16+"), not the ages
+# of the people a group serves ("clubs for young people aged 11 to 16"): what a heading's text
+# may say for every role under it.
+_REQUIREMENT_PATTERNS = [p for i, p in enumerate(_MIN_AGE_PATTERNS) if i not in (6, 7, 11)]
+
+
+def min_age(text: str, *, requirement_only: bool = False) -> int | None:
     """The youngest age the text says can take part, from the strongest phrasing found."""
     if _NUMBER_WORD.search(text):
         text = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]), text)
-    for pattern in _MIN_AGE_PATTERNS:
+    for pattern in _REQUIREMENT_PATTERNS if requirement_only else _MIN_AGE_PATTERNS:
         for m in pattern.finditer(text):
             age = int(next(g for g in m.groups() if g))
             if 5 <= age <= 25:
@@ -170,11 +179,29 @@ def is_closed(text: str) -> bool:
 
 
 def commitment(text: str) -> str:
-    """The first sentence that says how much time it takes, trimmed to a readable length."""
-    for sentence in sentences(text):
-        if _TIME_EXPR.search(sentence) and len(sentence) <= 400:
-            return _trim(sentence, 200)
+    """The first sentence that says how much time it takes ("about 2 hours a week"), else the first
+    that says when ("on Tuesday evenings"), trimmed to a readable length."""
+    said = [s for s in sentences(text) if len(s) <= 400]
+    for pattern in (_AMOUNT_OF_TIME, _WHEN):
+        for sentence in said:
+            if pattern.search(sentence):
+                label = re.match(r"([A-Za-z][\w '/()-]{1,40}?)\s*:\s*(?=\S)", sentence)
+                if label and fact_field(label.group(1)) == "commitment":
+                    sentence = sentence[label.end():]
+                return _trim(sentence[:1].upper() + sentence[1:], 200)
     return ""
+
+
+def commitment_value(value: str) -> str:
+    """A labelled commitment, up to the end of its last sentence about time: "4 hours a week." and
+    not the "We also need adult volunteers..." that follows it in the same paragraph."""
+    parts = sentences(value)
+    kept = parts[:1]
+    for sentence in parts[1:]:
+        if not _TIME_EXPR.search(sentence):
+            break
+        kept.append(sentence)
+    return " ".join(kept) if kept else value
 
 
 def remote(text: str) -> bool | None:
@@ -265,6 +292,8 @@ def _fact_value(name: str, value: str, today: dt.date) -> Any:
         return any_postcode(value)
     if name == "remote":
         return True if re.match(r"\s*(?:yes|true|remote|online)", value, _I) else None
-    if name == "commitment" and len(value) > 200:
-        value = (sentences(value) or [value])[0]
+    if name == "commitment":
+        value = commitment_value(value)
+        if len(value) > 200:
+            value = (sentences(value) or [value])[0]
     return _trim(value, 300) if value else None

@@ -125,6 +125,7 @@ def block_record(block: Block, page: HtmlPage, ctx: ParseContext) -> tuple[Recor
     if (why := rejection(title, "", block.context, block.weak_title)) is not None:
         return None, Verdict("hub", 0, "points to more opportunities") if why == "hub" else Verdict("reject", 0, why)
     fields = read_fields(block.body, block.facts, ctx.today)
+    _inherit(fields, block.intros)
     verdict = judge(title, block.body, fields, link=block.link, context=block.context, weak_title=block.weak_title)
     if not verdict.kept:
         return None, verdict
@@ -137,6 +138,16 @@ def block_record(block: Block, page: HtmlPage, ctx: ParseContext) -> tuple[Recor
                     verdict=verdict.decision, score=verdict.score, role_like=_role_like(title, fields),
                     why=f"{block.kind}: {verdict.reason}", section=block.context[0] if block.context else "")
     return record, verdict
+
+
+def _inherit(fields: dict[str, Any], intros: list[str]) -> None:
+    """What a role's own section leaves unsaid, from the sections it sits in, nearest first: an
+    age or check said once for a group of roles ("Adult volunteers must be 18 or over")."""
+    for intro in intros:
+        if "min_age" not in fields and (age := facts.min_age(intro, requirement_only=True)) is not None:
+            fields["min_age"] = age
+        if "dbs_check" not in fields and (dbs := facts.dbs_check(intro)) is not None:
+            fields["dbs_check"] = dbs
 
 
 def item_records(page: HtmlPage, ctx: ParseContext, kinds: Iterable[str] | None = None) -> tuple[list[Record], list[Link]]:

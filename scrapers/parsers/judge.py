@@ -41,6 +41,16 @@ _UNPAID = re.compile(r"\bunpaid\b|\bvoluntary\s+(?:role|position|post|basis)\b|\
                      r"\bthis\s+is\s+a\s+volunteer(?:ing)?\s+(?:role|position|opportunity)\b", re.I)
 
 
+_NOT_PAY = re.compile(r"\b(?:rais\w*|fundrais\w*|need|needs|costs?|spend\w*|donat\w*|grants?|funding|worth|budget|"
+                     r"turnover|income|target|save\w*|saving)\b[^.;£]{0,25}$", re.I)
+
+
+def _pays(body: str) -> bool:
+    """A salary is stated: "£24,000 a year" as pay, not "help us raise the £120,000 a year we need"."""
+    return any(not (m.group(0).lstrip().startswith("£") and _NOT_PAY.search(body[max(0, m.start() - 40):m.start()]))
+               for m in _PAID_BODY.finditer(body))
+
+
 @dataclass(frozen=True)
 class Verdict:
     decision: str  # accept, maybe, reject, or hub (points at more opportunities)
@@ -93,7 +103,7 @@ def rejection(title: str, body: str = "", context: list[str] = (), weak_title: b
         return f"part of {context[0]!r}"
     if _BODY_NOT_OPPORTUNITY.search(body[:600]):
         return "a report of results, not an opportunity"
-    if _PAID_BODY.search(body[:1500]) and not _UNPAID.search(body[:3000]):
+    if _pays(body[:1500]) and not _UNPAID.search(body[:3000]):
         return "a paid job"
     if weak_title and (t.endswith(".") or len(t.split()) > 8):
         return "a sentence, not a title"

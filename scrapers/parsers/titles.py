@@ -31,6 +31,12 @@ _TRAILING_WHEN = [
 _WANTED = re.compile(r"^(.+?)\s+(?:needed|wanted|required|sought)\b.*$", _I)
 _HOOK_ROLE = re.compile(r"^(?:could|would|can|will)\s+you\s+be\s+(?:a|an|our|the)\s+(?:next\s+|new\s+)?(.+?)\s*\?*$|"
                         r"^(?:are\s+you|want\s+to\s+be|fancy\s+being|do\s+you\s+want\s+to\s+be)\s+(?:a|an|our|the)\s+(?:next\s+|new\s+)?(.+?)\s*\?*$", _I)
+# "Join the committee": the invitation is the title when what it names is a bare group noun, as
+# "Committee" alone says less and the body's "committee member" is only its other wording
+# ("Join the Area Committee" still becomes the "Area Committee member" the text names).
+_JOIN_THE_GROUP = re.compile(r"^join\s+(?:the|our)\s+(?:" + "|".join(
+    re.escape(w) for w in ("committee", "board", "panel", "forum", "council", "team", "group", "club", "network",
+                           "association", "partnership", "assembly", "parliament", "collective", "circle")) + r")$", _I)
 _ROLE_LINE = re.compile(r"^\s*(?:role|role\s+title|job\s+title|position|volunteer\s+role)\s*:\s*(.{3,80}?)\s*$", _I | re.M)
 _STOP = {"a", "an", "the", "our", "your", "of", "and", "for", "to", "in", "on", "at", "with", "by", "as", "&", "or", "we", "you", "be"}
 _VERBS = {"join", "become", "deliver", "help", "support", "give", "get", "be", "take", "volunteer", "sign", "apply",
@@ -43,8 +49,9 @@ def clean_title(raw: str, site_names: Iterable[str] = ()) -> str:
     title = " ".join(str(raw).replace("\xa0", " ").split()).strip(" \"'“”‘’")
     title = strip_site_name(title, site_names)
     title = _PREFIX.sub("", title)
-    title = _JOIN_NAME.sub("", title)
-    title = _CTA_PREFIX.sub("", title)
+    if not _JOIN_THE_GROUP.match(title):
+        title = _JOIN_NAME.sub("", title)
+        title = _CTA_PREFIX.sub("", title)
     if m := _APPOSITIVE.match(title):
         title = f"{m.group(1)} {m.group(2)}"
     for pattern in _TRAILING_WHEN:
@@ -106,6 +113,8 @@ def role_title(title: str, body: str) -> str:
         return clean_title(hook.group(1) or hook.group(2))
     wanted = _WANTED.match(title)
     base = clean_title(wanted.group(1)) if wanted else title
+    if _JOIN_THE_GROUP.match(base):
+        return base
     needs_role = (wanted is not None or is_call_to_action(base) or HOOK_QUESTION.match(base) is not None
                   or not (has_role_noun(base) or has_group_noun(base)))
     if not needs_role:

@@ -21,6 +21,7 @@ ROLE_NOUNS = (
     "researcher", "greeter", "welcomer", "aider", "responder", "lifeguard", "observer", "custodian", "archivist",
     "cataloguer", "conservator", "recorder", "monitor", "checker", "handyperson", "handyman", "packer", "sorter",
     "collector", "deliverer", "campaigner", "activist", "patroller", "knitter", "signposter", "captain",
+    "supervisor", "instructor", "fixer", "mender", "repairer",
 )
 GROUP_NOUNS = (
     "panel", "forum", "council", "committee", "group", "club", "board", "network", "scheme", "programme",
