@@ -181,6 +181,14 @@ def test_why_names_what_matched_in_human_words_and_the_distance(matcher):
     assert match.why().endswith(" km")
 
 
+def test_why_does_not_repeat_a_word_already_inside_a_shown_reason(matcher):
+    match = matcher.search("people keep dumping mattresses on our street", today=TODAY)[0]
+    assert match.opportunity.id == "litter-pickers"
+    assert "clean streets" in match.reasons and "street" not in match.reasons
+    scored = matcher.score("people keep dumping mattresses on our street", match.opportunity, today=TODAY)
+    assert scored is not None and scored.reasons == match.reasons
+
+
 def test_why_uses_the_residents_words_not_stems(matcher):
     match = matcher.search("volunteering with animals", today=TODAY)[0]
     assert "anim" not in match.reasons and "animals" in match.reasons

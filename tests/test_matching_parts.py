@@ -181,3 +181,74 @@ def test_search_returns_exactly_what_scoring_every_opportunity_would(seed_matche
     expected = sorted(everything, key=lambda m: (-m.score, order[m.opportunity.id]))[:10]
     found = seed_matcher.search(query, postcode=postcode, today=today, limit=10)
     assert [m.opportunity.id for m in found] == [m.opportunity.id for m in expected]
+
+
+# -- fast search stays exact when thousands tie (adversarial queries) ------------------------------
+
+ADVERSARIAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "adversarial_queries.jsonl"
+
+
+@pytest.fixture(scope="module")
+def crowded_matcher() -> Matcher:
+    """1,500 opportunities recombined from the seed set across a few hundred districts, like the
+    speed benchmark's catalogue: many opportunities tie on topic and differ only by place and time."""
+    import csv
+    import dataclasses
+    import random
+
+    from bot.config import OUTCODES_FILE
+
+    rng = random.Random(3)
+    seeds = read_opportunities(SEED_FILE).opportunities
+    with open(OUTCODES_FILE, newline="", encoding="utf-8") as f:
+        districts = [row["outcode"] for row in csv.DictReader(f)][::7]
+    opps = []
+    for i in range(1500):
+        base = seeds[i % len(seeds)]
+        district = rng.choice(districts)
+        opps.append(annotate(dataclasses.replace(
+            base, id=f"{base.id}-{i}", postcode=None if base.remote else district, lat=None, lon=None,
+            description=f"{base.description} {rng.choice(seeds).description.split('. ')[0]}")))
+    return Matcher(opps)
+
+
+def _adversarial() -> list[tuple[str, str | None]]:
+    import json
+    rows = [json.loads(line) for line in ADVERSARIAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["text"], pc) for r in rows for pc in (None, r["postcode"])]
+
+
+def _exhaustive(matcher: Matcher, query, limit: int, **options) -> list:
+    order = {o.id: i for i, o in enumerate(matcher.opportunities)}
+    everything = [m for o in matcher.opportunities if (m := matcher.score(query, o, **options)) is not None]
+    return sorted(everything, key=lambda m: (-m.score, order[m.opportunity.id]))[:limit]
+
+
+@pytest.mark.parametrize("walk_early", [False, True], ids=["as-tuned", "walks-at-once"])
+def test_adversarial_searches_return_exactly_what_scoring_every_opportunity_would(crowded_matcher, monkeypatch,
+                                                                                   walk_early):
+    from bot.matching import matcher as matcher_module
+    from bot.matching import retrieval
+
+    profiles: dict[str, object] = {}  # the reference scores each opportunity alone; analyse each once
+    analyse = matcher_module.profile
+    monkeypatch.setattr(matcher_module, "profile", lambda opp, *args: profiles.get(opp.id) or profiles.setdefault(
+        opp.id, analyse(opp, *args)))
+    if walk_early:  # make the other orders (nearest first, best time fit first) join in at once
+        monkeypatch.setattr(retrieval, "WALK_AFTER", 0)
+        monkeypatch.setattr(retrieval, "CROWDED", 0)
+    today = dt.date(2025, 11, 20)
+    cases = _adversarial() + [("dog walking", "LE2 1"), ("mental health", None), ("litter picking", "M1"),
+                              ("young people but not sport", "NG7 2")]
+    for text, postcode in cases:
+        query = crowded_matcher.parse(text)
+        for options in ({}, {"availability": ("weekends",)}, {"radius_km": 40.0}):
+            if "radius_km" in options and postcode is None:
+                continue
+            found = crowded_matcher.search(query, postcode=postcode, today=today, limit=8, **options)
+            expected = _exhaustive(crowded_matcher, query, 8, postcode=postcode, today=today, **options)
+            # the same, best first; the search may stop short only where what is left is noise beside the best
+            assert [m.opportunity.id for m in found] == [m.opportunity.id for m in expected[:len(found)]], (
+                text, postcode, options)
+            assert len(found) == len(expected) or expected[len(found)].score < 0.5 * found[0].score, (
+                text, postcode, options)

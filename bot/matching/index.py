@@ -7,20 +7,22 @@ the best candidates only.
 """
 from __future__ import annotations
 
+import functools
 from array import array
 from bisect import bisect_left
 from typing import Callable, Iterable, Sequence
 
 from bot.matching.analysis import Profile, average_lengths, profile
-from bot.matching.geo import Locations
+from bot.matching.geo import Locations, NearestFirst
 from bot.matching.lexicon import Lexicon
 from bot.matching.query import Query
 from bot.matching.schedule import When
-from bot.matching.retrieval import DENSE, Lanes, Ranked, Units, top, units_for
+from bot.matching.retrieval import DENSE, Lanes, Ranked, Units, Walk, top, units_for
 from bot.matching.scoring import (DISTANCE_NUDGE, Constraints, fit_factor, final_score, idf, is_shown,
                                   nearness)
 from bot.matching.spelling import Speller
 from bot.matching.stemmer import stem
+from bot.matching.text import words
 from bot.models import Opportunity
 
 MIN_OF_BEST = 0.12    # weaker than this share of the best match is noise, not a match
@@ -51,6 +53,8 @@ class Index:
         self.avg_lengths = average_lengths(self.opps)
         self.by_id = {o.id: i for i, o in enumerate(self.opps)}
         self.whens: list[When] = []
+        self._fit_class = array("i")      # per opportunity: its (times, remote) kind, for fit by kind
+        self._fit_kinds: dict[tuple[When, bool], int] = {}
         self.ages: list[tuple[int, int] | None] = []
         self._ids: dict[str, array] = {}
         self._levels: dict[str, bytearray] = {}
@@ -64,11 +68,18 @@ class Index:
             if not feature.startswith("w:") and len(ids) >= DENSE:
                 self._lanes.vector(feature)
         self._locations = Locations(self.opps)
+        self._remote = bytes(o.remote for o in self.opps)
+        self._kind_docs: list[array] = [array("i") for _ in self._fit_kinds]
+        for doc, kind in enumerate(self._fit_class):
+            self._kind_docs[kind].append(doc)
+        self._kind_list = list(self._fit_kinds)
         self._speller: Speller | None = None
         _ = self.speller  # built now, so no search pays for it
 
     def _add(self, doc: int, prof: Profile) -> None:
         self.whens.append(prof.when)
+        kind = (prof.when, self.opps[doc].remote)
+        self._fit_class.append(self._fit_kinds.setdefault(kind, len(self._fit_kinds)))
         self.ages.append(prof.ages)
         all_ids, all_levels = self._ids, self._levels
         for feature, weight in prof.features.items():
@@ -108,9 +119,43 @@ class Index:
         if constraints.location is not None and constraints.radius_km is not None:
             mask = self._locations.mask(constraints.location, constraints.radius_km)
         measure = self._locations.measure(constraints.location)
+        located = constraints.location is not None
+        fits = self._fits(query, constraints) if self._fits_vary(query, constraints) else None
+        walks: list[Walk] = []
+        if located:  # nearest first settles ties on topic: distance decides among them
+            walks.append(NearestFirst(self._locations, constraints.location,
+                                      lambda km, remote: 1.0 + DISTANCE_NUDGE * nearness(km, remote, True),
+                                      within_km=constraints.radius_km))
+        remote, fit_class = self._remote, self._fit_class
+
+        def quick(doc: int, topic: float) -> float | None:
+            """The score `_finish` would give, before the rules that only leave out (closed, age, radius)."""
+            factor = fits[fit_class[doc]] if fits is not None else 1.0
+            if factor is None:
+                return None
+            return final_score(topic, factor, nearness(measure(doc), bool(remote[doc]), located))
+
+        def quick_many(docs: list[int], topics: list[float]) -> list[float]:
+            """`quick` for many at once (-1 for what never fits); without a place, nearness is 0."""
+            if located:
+                return [-1.0 if (s := quick(doc, topic)) is None else s for doc, topic in zip(docs, topics)]
+            if fits is None:
+                return topics  # final_score(topic, 1.0, 0.0) is the topic itself
+            return [-1.0 if (f := fits[fit_class[doc]]) is None else topic * f for doc, topic in zip(docs, topics)]
+
         return top(self._lanes.scores(units, mask), units, limit=limit,
                    finish=lambda doc, topic: self._finish(doc, topic, query, constraints, measure),
-                   nudge=1 + DISTANCE_NUDGE if constraints.location is not None else 1.0, floor_share=MIN_OF_BEST)
+                   nudge=1 + DISTANCE_NUDGE if located else 1.0, floor_share=MIN_OF_BEST,
+                   quick=quick, quick_many=quick_many, walks=walks, defer=located)
+
+    @staticmethod
+    def _fits_vary(query: Query, constraints: Constraints) -> bool:
+        return query.when.says_anything or constraints.picked is not None or query.wants_remote
+
+    def _fits(self, query: Query, constraints: Constraints) -> "_Fits":
+        """Each (times, remote) kind's fit factor for this query, worked out when first asked for."""
+        return _Fits(lambda k: fit_factor(self.opps[self._kind_docs[k][0]], self._kind_list[k][0], query.when,
+                                          constraints.picked, query.wants_remote))
 
     def _finish(self, doc: int, topic: float, query: Query, constraints: Constraints,
                 measure: Callable[[int], float | None]) -> Ranked | None:
@@ -151,10 +196,28 @@ class Index:
         return self._locations.distance(doc, location)
 
 
+class _Fits(dict):
+    """kind -> fit factor (None: clashes with the resident's picks), each worked out once per search."""
+
+    def __init__(self, work_out: Callable[[int], float | None]):
+        super().__init__()
+        self._work_out = work_out
+
+    def __missing__(self, kind: int) -> float | None:
+        value = self[kind] = self._work_out(kind)
+        return value
+
+
 def _overlaps(a: str, b: str) -> bool:
-    """One label says no more than the other ("children" beside "children and young people")."""
-    words_a, words_b = set(a.split()), set(b.split())
-    return words_a <= words_b or words_b <= words_a
+    """One label says no more than the other ("children" beside "children and young people",
+    "street" beside "clean streets"): word by word, compared by stem."""
+    stems_a, stems_b = _label_stems(a), _label_stems(b)
+    return stems_a <= stems_b or stems_b <= stems_a
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_stems(label: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(label)) or frozenset((label,))
 
 
 def explain(contributions: Sequence[tuple[str, float]], labels: dict[str, str]) -> list[str]:

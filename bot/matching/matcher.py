@@ -54,6 +54,7 @@ class Matcher:
         self.opportunities = list(opportunities)
         self.index = Index(self.opportunities, self.lexicon)
         self.version = version
+        default_gazetteer()  # loaded now (~15 ms), so the first search with a postcode does not pay for it
 
     @classmethod
     def from_store(cls, store: "Store") -> "Matcher":
