@@ -6,6 +6,7 @@ fields; `opportunity_from_row` checks and normalises them so the store only ever
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
@@ -58,12 +59,34 @@ class Opportunity:
         return {k: d[k] for k in FIELDS}
 
     def is_open(self, today: dt.date | None = None) -> bool:
-        """Still offered and not past its closing date."""
+        """Still offered, not past its closing date, and not a dated one-off that is over."""
         if not self.offered:
             return False
-        if self.closing_date:
-            return self.closing_date >= (today or dt.date.today()).isoformat()
+        day = (today or dt.date.today()).isoformat()
+        if self.closing_date and self.closing_date < day:
+            return False
+        if self.kind in ("event", "training") or "one-off" in self.commitment.lower():
+            last = last_day_written(self.commitment)
+            return last is None or last >= day
         return True
+
+
+@functools.lru_cache(maxsize=4096)
+def last_day_written(text: str) -> str | None:
+    """The latest date written out with its year ("Saturday 6 June 2026"), as YYYY-MM-DD.
+
+    An event often gives its day only in its times, with no closing date: once that day has
+    passed it is over. Dates without a year are left alone, since their year is a guess.
+    """
+    if not _YEAR.search(text):
+        return None
+    from scrapers.parsers.dates import find_dates  # pure text; imported late, as scrapers import this module
+
+    days = [day for start, end, day in find_dates(text, dt.date.today()) if _YEAR.search(text[start:end])]
+    return max(days).isoformat() if days else None
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def derive_id(source: str, url: str, title: str) -> str:

@@ -39,3 +39,21 @@ def test_opportunity_past_its_closing_date_is_not_open():
 def test_csv_style_booleans_are_understood():
     opp = opportunity_from_row({"title": "t", "remote": "TRUE", "dbs_check": "no"})
     assert (opp.remote, opp.dbs_check) == (True, False)
+
+
+def test_a_one_off_event_is_over_once_its_written_day_has_passed():
+    fair = opportunity_from_row({"title": "Volunteering fair", "kind": "event",
+                                 "commitment": "one-off, Saturday 6 June 2026, 11am-3pm, drop in"})
+    assert fair.is_open(dt.date(2026, 6, 6)) and not fair.is_open(dt.date(2026, 6, 7))
+
+
+def test_a_course_over_two_days_stays_open_until_the_second():
+    course = opportunity_from_row({"title": "First aid", "kind": "training",
+                                   "commitment": "two days: Tuesday 10 and Wednesday 11 March 2026"})
+    assert course.is_open(dt.date(2026, 3, 11)) and not course.is_open(dt.date(2026, 3, 12))
+
+
+def test_a_regular_role_is_not_closed_by_a_date_in_its_times():
+    role = opportunity_from_row({"title": "Park ranger helper", "kind": "volunteer",
+                                 "commitment": "weekly, since 1 May 2020"})
+    assert role.is_open(dt.date(2026, 12, 3))
