@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from bot.dates import find_dates
 from bot.places import InvalidPostcode, parse_postcode
 
 KINDS = ("volunteer", "group", "have-your-say", "training", "event")
@@ -80,8 +81,6 @@ def last_day_written(text: str) -> str | None:
     """
     if not _YEAR.search(text):
         return None
-    from scrapers.parsers.dates import find_dates  # pure text; imported late, as scrapers import this module
-
     days = [day for start, end, day in find_dates(text, dt.date.today()) if _YEAR.search(text[start:end])]
     return max(days).isoformat() if days else None
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from scrapers.parsers import facts
-from scrapers.parsers.dates import find_dates, parse_date
+from bot.dates import find_dates, parse_date
 from scrapers.parsers.titles import clean_title, role_title
 
 TODAY = dt.date(2026, 11, 22)

@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from bot.places import InvalidPostcode, parse_postcode
-from scrapers.parsers.dates import find_dates, parse_date
+from bot.dates import find_dates, parse_date
 
 _I = re.IGNORECASE
 _AGE = r"(\d{1,2})"
