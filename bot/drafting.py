@@ -23,7 +23,6 @@ from scrapers.parsers.words import kind_of
 SOURCE = "community-worker"  # the source of every opportunity a worker drafts in the chat
 MAX_PASTE = 4096  # one Telegram message; longer text is refused rather than cut
 TITLE_CHARS = 100  # a first line or sentence longer than this is not taken as the title
-REQUIRED = ("title", "url", "place")  # asked for, in this order, when the text does not say
 
 _LINK = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.I)
 _LINK_END = ".,;:!?*"

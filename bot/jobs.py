@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Awaitable, TypeVar
+from typing import Awaitable, Callable, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram.ext import Application, ContextTypes
@@ -153,32 +153,25 @@ def schedule(application: Application, store: Store, settings: Settings) -> Jobs
     return jobs
 
 
-async def _scrape_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The scrape job: a failure is logged, and the next run tries again."""
-    try:
-        await _jobs(context).scrape(context.application)
-    except Exception:
-        log.exception("Scheduled scrape failed; the bot goes on")
+JobWork = Callable[[Jobs, Application], Awaitable[object]]
 
 
-async def _start_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The start-up job: a failure is logged; residents still get a matcher on their first turn."""
-    try:
-        await _jobs(context).start_up(context.application)
-    except DeliveryAborted as e:
-        log.error("Interrupted broadcasts not finished: %s", e)
-    except Exception:
-        log.exception("Start-up work failed; the bot goes on")
+def _logged(work: JobWork, what: str) -> Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """A JobQueue callback doing `work`: a failure is logged, the bot goes on, and the next run
+    tries again (what is owed stays owed in the ledger)."""
+    async def job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await work(_jobs(context), context.application)
+        except DeliveryAborted as e:
+            log.error("%s: messages not delivered: %s", what, e)
+        except Exception:
+            log.exception("%s failed; the bot goes on", what)
+    return job
 
 
-async def _alerts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The alerts job: a failure is logged, and owed digests stay owed for the next run."""
-    try:
-        await _jobs(context).alert(context.application)
-    except DeliveryAborted as e:
-        log.error("Alerts not delivered: %s", e)
-    except Exception:
-        log.exception("Alerts check failed; the bot goes on")
+_scrape_job = _logged(Jobs.scrape, "Scheduled scrape")
+_start_up_job = _logged(Jobs.start_up, "Start-up work")
+_alerts_job = _logged(Jobs.alert, "Alerts check")
 
 
 def _jobs(context: ContextTypes.DEFAULT_TYPE) -> Jobs:

@@ -1,13 +1,14 @@
-"""Shared fixtures: an in-memory store, and one filled with the bundled seed data."""
+"""Shared fixtures: an in-memory store, one filled with the bundled seed data, and the fake Bot API."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import AsyncIterator, Iterator
 
 import pytest
 
 from bot.catalogue import ensure_seeded
 from bot.store import Store
+from fake_telegram import FakeTelegram
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -28,3 +29,10 @@ def seeded_store(store: Store) -> Store:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The local fake Telegram Bot API; test modules that need users or options define their own."""
+    async with FakeTelegram() as server:
+        yield server

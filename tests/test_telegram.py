@@ -81,12 +81,6 @@ def settings_for(fake: FakeTelegram, db_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(fake: FakeTelegram, store: Store) -> AsyncIterator[Application]:
     application = build_application(settings_for(fake, Path(":memory:")), core_factory=StandInCore,
                                      store=store, commands=COMMANDS)

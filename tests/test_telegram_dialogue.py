@@ -22,12 +22,6 @@ GROUP = -100777
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(fake: FakeTelegram, seeded_store: Store) -> AsyncIterator[Application]:
     settings = dataclasses.replace(load_settings(Path(":memory:")), token=fake.token, api_url=fake.api_url)
     application = build_application(settings, store=seeded_store)

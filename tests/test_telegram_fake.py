@@ -14,12 +14,6 @@ from fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def call(fake: FakeTelegram) -> AsyncIterator[Any]:
     """call(method, **params) -> (HTTP status, JSON body), posted as a form like python-telegram-bot."""
     async with aiohttp.ClientSession() as session:

@@ -84,12 +84,6 @@ class ThreeMessages:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(fake: FakeTelegram, store: Store) -> AsyncIterator[Application]:
     application = build_application(settings_for(fake, Path(":memory:")), core_factory=ThreeMessages,
                                      store=store, commands=COMMANDS)

@@ -8,22 +8,13 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiohttp
-import pytest
 
 from bot.store import Store
 from bot.telegram_app import SECRET_ENV, SECRET_HEADER
-from fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
 
 
 async def start(*args: str, token: str, api_url: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:

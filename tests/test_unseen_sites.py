@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from collections import defaultdict
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.store import Store
-from scrapers.http import Fetcher
-from scrapers.run import run_scrape
-from scrapers.sources import Source
-from sitesrv import bindable, serve, site_app
+from sitesrv import bindable
+from unseen_kit import hosts_for, match, same_title, scrape_all, score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scrape_sites import same_title, score  # noqa: E402
 
 SITES = Path(__file__).parent / "fixtures" / "unseen_sites"
 EXPECTED = json.loads((SITES / "expected.json").read_text())
 TODAY = dt.date(2026, 12, 3)
-HOSTS = [f"127.0.0.{i + 2}" for i in range(len(EXPECTED["sites"]))]
+HOSTS = hosts_for(EXPECTED)
 pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
 
 
@@ -40,35 +32,7 @@ pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="nee
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
     import asyncio
-    return asyncio.run(_scrape_all())
-
-
-async def _scrape_all() -> dict[str, Any]:
-    store = Store(":memory:")
-    try:
-        async with AsyncExitStack() as stack:
-            servers = {}
-            for host, site in zip(HOSTS, EXPECTED["sites"]):
-                servers[site["site"]] = await stack.enter_async_context(serve(site_app(SITES, latency=0.002), host))
-            sources = [Source(name=s["site"], url=servers[s["site"]].url(s["entry"]), kind=s["kind"], area=s["area"],
-                              postcode=s.get("postcode"), scope=servers[s["site"]].url(f"/{s['site']}/"))
-                       for s in EXPECTED["sites"]]
-            report = await run_scrape(store, sources, today=TODAY,
-                                      fetcher_factory=lambda: Fetcher(delay=0.01, timeout=5.0, retries=0, backoff=0.01))
-            hits = {name: site.hits for name, site in servers.items()}
-            in_flight = {name: site.max_in_flight() for name, site in servers.items()}
-        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in store.db.query("select * from opportunities"):
-            found[row["source"]].append(dict(row))
-        return {"report": report, "found": found, "hits": hits, "in_flight": in_flight}
-    finally:
-        store.close()
-
-
-def _match(scraped: dict[str, Any], site: str, title: str) -> dict[str, Any]:
-    rows = [o for o in scraped["found"][site] if same_title(title, o["title"])]
-    assert rows, f"{title!r} not found on {site}: {[o['title'] for o in scraped['found'][site]]}"
-    return rows[0]
+    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY))
 
 
 def test_the_unseen_sites_score_well(scraped):
@@ -100,7 +64,7 @@ def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(sc
     ("marshside-community-centre", "Café Volunteer", 16),
 ])
 def test_minimum_ages(scraped, site, title, age):
-    assert _match(scraped, site, title)["min_age"] == age
+    assert match(scraped, site, title)["min_age"] == age
 
 
 @pytest.mark.parametrize("site, title", [
@@ -111,7 +75,7 @@ def test_minimum_ages(scraped, site, title, age):
     ("fenland-heritage-trust", "Tea Room Volunteer"),
 ])
 def test_closed_roles_and_consultations_are_not_offered(scraped, site, title):
-    row = _match(scraped, site, title)
+    row = match(scraped, site, title)
     assert not row["offered"] or (row["closing_date"] and row["closing_date"] < TODAY.isoformat())
 
 
@@ -122,7 +86,7 @@ def test_closed_roles_and_consultations_are_not_offered(scraped, site, title):
     ("marshside-community-centre", "Trustee", "2027-01-08"),
 ])
 def test_closing_dates_from_sentences_tables_and_summary_lists(scraped, site, title, date):
-    assert _match(scraped, site, title)["closing_date"] == date
+    assert match(scraped, site, title)["closing_date"] == date
 
 
 @pytest.mark.parametrize("site, title", [
@@ -144,14 +108,14 @@ def test_paid_jobs_news_faqs_and_testimonials_stay_out(scraped, site, title):
 
 
 def test_the_police_tiles_lead_to_their_role_pages_and_the_force_is_named(scraped):
-    specials = _match(scraped, "north-dales-police", "Special Constables")
+    specials = match(scraped, "north-dales-police", "Special Constables")
     assert specials["url"].endswith("/police-volunteers/special-constables/")
     assert specials["organisation"] == "North Dales Police"
     assert len([o for o in scraped["found"]["north-dales-police"] if same_title("Special Constables", o["title"])]) == 1
 
 
 def test_an_event_linked_from_the_text_is_read_from_its_json_ld(scraped):
-    event = _match(scraped, "fenland-heritage-trust", "Volunteer open morning")
+    event = match(scraped, "fenland-heritage-trust", "Volunteer open morning")
     assert event["postcode"] == "PE11 3QA"
 
 

@@ -17,28 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from collections import defaultdict
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
-from bot.store import Store
-from scrapers.http import Fetcher
-from scrapers.run import run_scrape
-from scrapers.sources import Source
 from sitesrv import bindable, serve, site_app
+from scrapers.http import Fetcher
+from unseen_kit import hosts_for, match, same_title, scrape_all, score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scrape_sites import same_title, score  # noqa: E402
 
 SITES = Path(__file__).parent / "fixtures" / "unseen_sites_2"
 EXPECTED = json.loads((SITES / "expected.json").read_text())
 TODAY = dt.date(2026, 12, 3)
-HOSTS = [f"127.0.0.{i + 2}" for i in range(len(EXPECTED["sites"]))]
+HOSTS = hosts_for(EXPECTED)
 CS_API = "/harrowfield-council/api/2.4/json_search_results"
 LISTING = "/kirkmoor-volunteer-centre/opportunities"
 pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
@@ -68,36 +61,7 @@ ROUTES = {CS_API: citizen_space_search, LISTING: listing_page, LISTING + "/": li
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
     import asyncio
-    return asyncio.run(_scrape_all())
-
-
-async def _scrape_all() -> dict[str, Any]:
-    store = Store(":memory:")
-    try:
-        async with AsyncExitStack() as stack:
-            servers = {}
-            for host, site in zip(HOSTS, EXPECTED["sites"]):
-                app = site_app(SITES, routes=ROUTES, latency=0.002)
-                servers[site["site"]] = await stack.enter_async_context(serve(app, host))
-            sources = [Source(name=s["site"], url=servers[s["site"]].url(s["entry"]), kind=s["kind"], area=s["area"],
-                              postcode=s.get("postcode"), scope=servers[s["site"]].url(f"/{s['site']}/"))
-                       for s in EXPECTED["sites"]]
-            report = await run_scrape(store, sources, today=TODAY,
-                                      fetcher_factory=lambda: Fetcher(delay=0.01, timeout=5.0, retries=0, backoff=0.01))
-            hits = {name: site.hits for name, site in servers.items()}
-            in_flight = {name: site.max_in_flight() for name, site in servers.items()}
-        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in store.db.query("select * from opportunities"):
-            found[row["source"]].append(dict(row))
-        return {"report": report, "found": found, "hits": hits, "in_flight": in_flight}
-    finally:
-        store.close()
-
-
-def _match(scraped: dict[str, Any], site: str, title: str) -> dict[str, Any]:
-    rows = [o for o in scraped["found"][site] if same_title(title, o["title"])]
-    assert rows, f"{title!r} not found on {site}: {[o['title'] for o in scraped['found'][site]]}"
-    return rows[0]
+    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY, ROUTES))
 
 
 def _is_open(row: dict[str, Any]) -> bool:
@@ -136,7 +100,7 @@ def test_the_citizen_space_api_is_asked_at_the_hubs_own_root_for_open_and_closed
     ("Adult social care charging policy", "2026-09-30"),
 ])
 def test_closed_consultations_are_marked_closed(scraped, title, date):
-    row = _match(scraped, "harrowfield-council", title)
+    row = match(scraped, "harrowfield-council", title)
     assert row["closing_date"] == date and not _is_open(row)
 
 
@@ -146,7 +110,7 @@ def test_closed_consultations_are_marked_closed(scraped, title, date):
     ("Proposed changes to garden waste collections", "2026-12-18", None),
 ])
 def test_open_consultations_keep_their_api_closing_dates(scraped, title, date, age):
-    row = _match(scraped, "harrowfield-council", title)
+    row = match(scraped, "harrowfield-council", title)
     assert _is_open(row) and row["closing_date"] == date and row["min_age"] == age
 
 
@@ -160,11 +124,11 @@ def test_we_asked_you_said_results_are_not_consultations(scraped):
 def test_each_engagementhq_tile_is_its_own_project_with_its_own_state(scraped):
     rows = scraped["found"]["lowmoor-have-your-say"]
     assert len(rows) == 6
-    assert _is_open(_match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan"))
+    assert _is_open(match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan"))
     for title in ("Draft Climate Action Plan", "Moor Road play area improvements"):
-        assert not _is_open(_match(scraped, "lowmoor-have-your-say", title))
-    assert _match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan")["closing_date"] == "2027-01-17"
-    assert _match(scraped, "lowmoor-have-your-say", "Join the Lowmoor Community Panel")["min_age"] == 16
+        assert not _is_open(match(scraped, "lowmoor-have-your-say", title))
+    assert match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan")["closing_date"] == "2027-01-17"
+    assert match(scraped, "lowmoor-have-your-say", "Join the Lowmoor Community Panel")["min_age"] == 16
 
 
 # -- WordPress feed --------------------------------------------------------------------------------
@@ -179,8 +143,8 @@ def test_blog_posts_a_paid_job_and_a_testimonial_in_the_feed_stay_out(scraped, t
 
 def test_the_feed_was_read_and_a_post_whose_applications_closed_is_closed(scraped):
     assert any(h.path == "/brambling-befrienders/feed/" for h in scraped["hits"]["brambling-befrienders"])
-    assert not _is_open(_match(scraped, "brambling-befrienders", "Christmas Day Lunch Helpers"))
-    driver = _match(scraped, "brambling-befrienders", "Volunteer Driver")
+    assert not _is_open(match(scraped, "brambling-befrienders", "Christmas Day Lunch Helpers"))
+    driver = match(scraped, "brambling-befrienders", "Volunteer Driver")
     assert driver["min_age"] == 21 and driver["closing_date"] == "2027-01-15"
 
 
@@ -195,11 +159,11 @@ def test_every_page_of_the_query_string_listing_was_read(scraped):
     paths = [h.path for h in scraped["hits"]["kirkmoor-volunteer-centre"]]
     assert any(p.endswith("?page=2") for p in paths) and any(p.endswith("?page=3") for p in paths)
     for title, age in (("Conservation Volunteer", 16), ("Charity Shop Volunteer", 14), ("Repair Café Fixer", None)):
-        assert _match(scraped, "kirkmoor-volunteer-centre", title)["min_age"] == age
+        assert match(scraped, "kirkmoor-volunteer-centre", title)["min_age"] == age
 
 
 def test_a_volunteer_posting_past_its_valid_through_is_closed(scraped):
-    row = _match(scraped, "kirkmoor-volunteer-centre", "Youth Mentor")
+    row = match(scraped, "kirkmoor-volunteer-centre", "Youth Mentor")
     assert row["closing_date"] == "2026-11-15" and not _is_open(row)
 
 
@@ -214,13 +178,13 @@ def test_a_volunteer_posting_past_its_valid_through_is_closed(scraped):
     ("Fundraising Volunteer", 18),  # "raise the £120,000 a year we need" is not a salary
 ])
 def test_each_role_on_one_page_has_its_own_minimum_age(scraped, title, age):
-    assert _match(scraped, "fellside-youth-trust", title)["min_age"] == age
+    assert match(scraped, "fellside-youth-trust", title)["min_age"] == age
 
 
 def test_commitments_stop_at_the_end_of_their_sentence(scraped):
-    young = _match(scraped, "fellside-youth-trust", "Young Leader")["commitment"]
+    young = match(scraped, "fellside-youth-trust", "Young Leader")["commitment"]
     assert young == "It's about 2 hours a week in term time."
-    driver = _match(scraped, "fellside-youth-trust", "Minibus Driver")["commitment"]
+    driver = match(scraped, "fellside-youth-trust", "Minibus Driver")["commitment"]
     assert driver == "Roughly one trip a month, usually at weekends."
 
 

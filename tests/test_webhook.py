@@ -34,12 +34,6 @@ class EchoCore:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def hook(fake: FakeTelegram, store: Store) -> AsyncIterator[tuple[str, EchoCore]]:
     """The bot in webhook mode on a free loopback port: (the local URL to post to, the core)."""
     settings = dataclasses.replace(load_settings(Path(":memory:")), token=fake.token, api_url=fake.api_url)

@@ -187,10 +187,6 @@ def min_age(age: int) -> str:
 DBS_NEEDED = "Needs a DBS check"
 
 
-def why(text: str) -> str:
-    return f"<i>Why: {escape(text)}</i>"
-
-
 # -- card buttons' answers ----------------------------------------------------------------------
 
 

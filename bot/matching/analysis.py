@@ -110,10 +110,6 @@ def _fit_features(opp: Opportunity, when: When, ages: tuple[int, int] | None) ->
     return extra
 
 
-def saturate(tf: float) -> float:
-    return tf * (K1 + 1) / (K1 + tf)
-
-
 def average_lengths(opps: list[Opportunity]) -> dict[str, float]:
     """Mean words per field; whitespace counting is close enough for length normalisation."""
     if not opps:

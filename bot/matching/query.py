@@ -43,10 +43,6 @@ class Query:
     concepts: list[str] = field(default_factory=list)
     wants_remote: bool = False
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(w > 0 for w in self.features.values())
-
 
 def parse_query(text: str, lexicon: Lexicon, speller: Speller | None = None) -> Query:
     """Understand a resident's words: concepts, plain words, age, and when they are free."""

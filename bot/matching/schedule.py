@@ -34,7 +34,6 @@ def days_mask(days: range | tuple[int, ...], parts: tuple[int, ...] = (DAY_PART,
 WEEKDAYS = range(0, 5)
 WEEKEND = (5, 6)
 EVENINGS = days_mask(range(7), (EVENING_PART,))
-DAYTIMES = days_mask(range(7), (DAY_PART,))
 # Coarse slots used as search features: enough to favour what fits, few enough to index cheaply.
 TIME_BUCKETS = {"t:weekday": days_mask(WEEKDAYS, (DAY_PART,)), "t:weekday-evening": days_mask(WEEKDAYS, (EVENING_PART,)),
                 "t:saturday": days_mask((5,)), "t:sunday": days_mask((6,))}

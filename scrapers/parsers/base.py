@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-LINK_KINDS = ("api", "feed", "next", "hub", "detail")
-
 
 @dataclass(frozen=True)
 class Document:

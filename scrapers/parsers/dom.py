@@ -70,10 +70,6 @@ def text_of(el: Tag | NavigableString | None, *, lines: bool = False) -> str:
     return text if lines else " ".join(text.split())
 
 
-def inline_text(el: Tag | None) -> str:
-    return text_of(el)
-
-
 def tags(el: Tag, names: Iterable[str] | str | None = None) -> list[Tag]:
     """The element's descendant tags (with one of `names`), in document order.
 

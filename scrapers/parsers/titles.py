@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from scrapers.parsers.words import (FAQ_QUESTION, HOOK_QUESTION, ROLE_PHRASE, ends_with_role_noun, has_group_noun,
+from scrapers.parsers.words import (HOOK_QUESTION, ROLE_PHRASE, ends_with_role_noun, has_group_noun,
                                    has_role_noun)
 
 _I = re.IGNORECASE
@@ -171,7 +171,3 @@ def _singular_from_body(title: str, body: str) -> str:
         if content_words(phrase) == wanted and words[-1].lower() in (last.lower() + "s", last.lower() + "es"):
             return " ".join(words[:-1] + [words[-1][: len(last)]])
     return title
-
-
-def is_question(title: str) -> bool:
-    return title.strip().endswith("?") or bool(FAQ_QUESTION.match(title))

@@ -1,0 +1,57 @@
+"""Scraping a folder of test sites (each on its own loopback address) as the benchmark does, for
+the tests of sites the scraper was not developed against."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import defaultdict
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, Mapping
+
+from aiohttp import web
+
+from bot.store import Store
+from scrapers.http import Fetcher
+from scrapers.run import run_scrape
+from scrapers.sources import Source
+from sitesrv import serve, site_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from scrape_sites import same_title, score  # noqa: E402,F401  (re-exported for the tests)
+
+
+def hosts_for(expected: Mapping[str, Any]) -> list[str]:
+    return [f"127.0.0.{i + 2}" for i in range(len(expected["sites"]))]
+
+
+async def scrape_all(sites: Path, expected: Mapping[str, Any], today: dt.date,
+                     routes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One scrape of every site: what was stored per source, the servers' hits and in-flight peaks."""
+    store = Store(":memory:")
+    try:
+        async with AsyncExitStack() as stack:
+            servers = {}
+            for host, site in zip(hosts_for(expected), expected["sites"]):
+                app: web.Application = site_app(sites, routes=dict(routes or {}), latency=0.002)
+                servers[site["site"]] = await stack.enter_async_context(serve(app, host))
+            sources = [Source(name=s["site"], url=servers[s["site"]].url(s["entry"]), kind=s["kind"], area=s["area"],
+                              postcode=s.get("postcode"), scope=servers[s["site"]].url(f"/{s['site']}/"))
+                       for s in expected["sites"]]
+            report = await run_scrape(store, sources, today=today,
+                                      fetcher_factory=lambda: Fetcher(delay=0.01, timeout=5.0, retries=0, backoff=0.01))
+            hits = {name: site.hits for name, site in servers.items()}
+            in_flight = {name: site.max_in_flight() for name, site in servers.items()}
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in store.db.query("select * from opportunities"):
+            found[row["source"]].append(dict(row))
+        return {"report": report, "found": found, "hits": hits, "in_flight": in_flight}
+    finally:
+        store.close()
+
+
+def match(scraped: Mapping[str, Any], site: str, title: str) -> dict[str, Any]:
+    """The stored row for an expected title (titles compared as the benchmark compares them)."""
+    rows = [o for o in scraped["found"][site] if same_title(title, o["title"])]
+    assert rows, f"{title!r} not found on {site}: {[o['title'] for o in scraped['found'][site]]}"
+    return rows[0]
