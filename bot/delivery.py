@@ -472,21 +472,16 @@ def _unwanted(store: Store, row: dict[str, Any]) -> tuple[str, str] | None:
 
 def telegram_sender(bot: Any) -> Sender:
     """A Sender over python-telegram-bot's Bot: rendered as in chat, errors mapped to outcomes."""
-    from telegram import LinkPreviewOptions
-    from telegram.constants import ParseMode
     from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
     from bot.telegram_render import render
-
-    no_preview = LinkPreviewOptions(is_disabled=True)
+    from bot.telegram_send import send_message
 
     async def send(chat_id: int, reply: Reply) -> Outcome:
         message_id = None
         try:
             for part in render(reply):
-                message = await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML,
-                                                 reply_markup=part.keyboard, link_preview_options=no_preview)
-                message_id = message.message_id
+                message_id = await send_message(bot, chat_id, part, preview=False)
         except RetryAfter as e:
             return Outcome.flood(_retry_seconds(e))
         except Forbidden as e:
@@ -516,9 +511,8 @@ def _retry_seconds(error: Any) -> float:
 async def telegram_bot(token: str, api_url: str, *, connections: int = 8) -> AsyncIterator[Any]:
     """An initialised telegram.Bot for sending (getMe checks the token first)."""
     from telegram import Bot
-    from telegram.request import HTTPXRequest
+    from bot.telegram_http import AiohttpRequest
 
-    request = HTTPXRequest(connection_pool_size=connections, read_timeout=15.0, write_timeout=15.0,
-                           connect_timeout=10.0, pool_timeout=15.0)
+    request = AiohttpRequest(connections=connections, read_timeout=15.0, connect_timeout=10.0, pool_timeout=15.0)
     async with Bot(token, base_url=api_url, request=request) as bot:
         yield bot

@@ -27,7 +27,7 @@ import re
 import secrets
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Protocol, Sequence
 from urllib.parse import urlsplit
 
@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from aiohttp import web  # noqa: E402
-from telegram import BotCommand, Chat, ChatMemberUpdated, Message, ReplyParameters, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram import BotCommand, Chat, ChatMemberUpdated, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor,
                           CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters)
@@ -48,6 +48,7 @@ from bot.store import Store
 from bot.telegram_broadcast import register_worker_commands, start_tasks
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_render import REMOVE_KEYBOARD, Outgoing, combine, plain, render
+from bot.telegram_send import edit_message, send_message
 
 log = logging.getLogger(__name__)
 
@@ -487,23 +488,19 @@ def _sent(turn: Turn | None) -> bool:
 
 
 async def _send(bot: Any, chat_id: int, part: Outgoing, reply_to: int | None) -> None:
-    reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     try:
-        await bot.send_message(chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
-                               reply_parameters=reply_parameters)
+        await send_message(bot, chat_id, part, reply_to=reply_to)
     except BadRequest as e:
         if "entities" not in e.message.lower():
             raise
         log.warning("Telegram refused a reply's formatting (%s); sending it as plain text", e.message)
-        await bot.send_message(chat_id, plain(part.html), parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
-                               reply_parameters=reply_parameters)
+        await send_message(bot, chat_id, replace(part, html=plain(part.html)), reply_to=reply_to)
 
 
 async def _edit(bot: Any, message: Message, part: Outgoing) -> bool:
     """Replace the pressed message; False when Telegram cannot edit it (then we send anew)."""
     try:
-        await bot.edit_message_text(part.html, chat_id=message.chat.id, message_id=message.message_id,
-                                    parse_mode=ParseMode.HTML, reply_markup=part.keyboard)
+        await edit_message(bot, message.chat.id, message.message_id, part)
     except BadRequest as e:
         if "not modified" in e.message.lower():
             return True  # the same button pressed twice: nothing changes, nothing to send

@@ -25,7 +25,6 @@ import logging
 from typing import Any, Awaitable, Iterable, Sequence, TypeVar
 
 from telegram import BotCommand, BotCommandScopeChat, Chat
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
@@ -34,6 +33,8 @@ from bot.broadcast import campaign_of, send_broadcast
 from bot.conversation import wording
 from bot.delivery import DeliveryAborted, Options, Tally, telegram_sender
 from bot.messages import Incoming, Reply
+from bot.telegram_render import Outgoing
+from bot.telegram_send import edit_message, send_message
 
 log = logging.getLogger(__name__)
 
@@ -141,16 +142,14 @@ class ProgressMessage:
             return
         try:
             if self.message_id is None or not await self._edit(html):
-                message = await self.bot.send_message(self.chat_id, html, parse_mode=ParseMode.HTML)
-                self.message_id = message.message_id
+                self.message_id = await send_message(self.bot, self.chat_id, Outgoing(html))
             self.shown = html
         except TelegramError as e:
             log.warning("Could not update the broadcast progress for chat %s: %s", self.chat_id, e)
 
     async def _edit(self, html: str) -> bool:
         try:
-            await self.bot.edit_message_text(html, chat_id=self.chat_id, message_id=self.message_id,
-                                             parse_mode=ParseMode.HTML)
+            await edit_message(self.bot, self.chat_id, self.message_id, Outgoing(html))
         except BadRequest as e:
             return "not modified" in e.message.lower()  # else (deleted?) send it anew
         return True

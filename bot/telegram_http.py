@@ -56,6 +56,14 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
             self._session = None
 
+    async def post_json(self, url: str, parameters: dict[str, Any]) -> Any:
+        """Call a Bot API method whose parameters are JSON-ready already; returns Telegram's result.
+
+        PTB's own `post`, so Telegram's errors are still raised as python-telegram-bot's exceptions,
+        but without its per-parameter conversion (see bot.telegram_send).
+        """
+        return await self.post(url, _JsonParameters(parameters))  # type: ignore[arg-type]
+
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = BaseRequest.DEFAULT_NONE,
                          write_timeout: Any = BaseRequest.DEFAULT_NONE,
@@ -80,6 +88,16 @@ class AiohttpRequest(BaseRequest):
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+class _JsonParameters:
+    """The part of a RequestData that do_request reads, for parameters that are JSON-ready."""
+
+    __slots__ = ("parameters",)
+    contains_files = False
+
+    def __init__(self, parameters: dict[str, Any]):
+        self.parameters = parameters
 
 
 def _body(request_data: RequestData | None) -> tuple[Any, dict[str, str] | None]:
