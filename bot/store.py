@@ -14,7 +14,7 @@ import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import sqlite_utils
 
@@ -96,6 +96,16 @@ class Store:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """Rows as dicts, read lazily, as db.query gives them.
+
+        Not db.query itself: it wraps each statement in a savepoint in case it writes, three
+        statements where a select needs one, and a resident's every turn reads through here.
+        """
+        cursor = self.db.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row)) for row in cursor)
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
@@ -135,7 +145,7 @@ class Store:
         return gone
 
     def get_opportunity(self, opportunity_id: str) -> Opportunity | None:
-        rows = list(self.db.query("select * from opportunities where id = ?", [opportunity_id]))
+        rows = list(self._select("select * from opportunities where id = ?", [opportunity_id]))
         return _opportunity_from_db(rows[0]) if rows else None
 
     def iter_opportunities(self, *, include_closed: bool = False, today: dt.date | None = None) -> Iterator[Opportunity]:
@@ -145,7 +155,7 @@ class Store:
         if not include_closed:
             sql += " where offered = 1 and (closing_date is null or closing_date >= ?)"
             params.append((today or dt.date.today()).isoformat())
-        for row in self.db.query(sql + " order by id", params):
+        for row in self._select(sql + " order by id", params):
             yield _opportunity_from_db(row)
 
     def count_opportunities(self) -> int:
@@ -153,7 +163,7 @@ class Store:
 
     def opportunities_version(self) -> int:
         """Changes whenever opportunities change, so in-memory indexes know when to reload."""
-        rows = list(self.db.query("select value from meta where key = 'opportunities_version'"))
+        rows = list(self._select("select value from meta where key = 'opportunities_version'"))
         return int(rows[0]["value"]) if rows else 0
 
     def _existing_ids(self, ids: list[str]) -> set[str]:
@@ -177,7 +187,7 @@ class Store:
         now = utcnow()
         table = self.db["sources"]
         with self.db.atomic():
-            previous = next(iter(self.db.query("select * from sources where name = ?", [name])), None)
+            previous = next(iter(self._select("select * from sources where name = ?", [name])), None)
             row: dict[str, Any] = {"name": name, "last_run_at": now, "last_report": json.dumps(report)}
             row.update({k: v for k, v in (config or {}).items() if k in ("url", "kind", "area", "postcode", "parser")})
             failures = (previous or {}).get("consecutive_failures") or 0
@@ -188,7 +198,7 @@ class Store:
             table.upsert(row, pk="name", alter=False)
 
     def source_health(self) -> dict[str, dict[str, Any]]:
-        return {row["name"]: row for row in self.db.query("select * from sources order by name")}
+        return {row["name"]: row for row in self._select("select * from sources order by name")}
 
     def offered_count(self, source: str) -> int:
         """How many of a source's opportunities are offered now (a scrape finding none is suspect)."""
@@ -198,7 +208,7 @@ class Store:
 
     def http_cache_get(self, url: str) -> dict[str, Any] | None:
         """The validators (etag, last_modified) and body last fetched from a URL, if any."""
-        return next(iter(self.db.query("select * from http_cache where url = ?", [url])), None)
+        return next(iter(self._select("select * from http_cache where url = ?", [url])), None)
 
     def http_cache_put(self, url: str, *, etag: str | None, last_modified: str | None,
                        content_type: str, body: str) -> None:
@@ -209,7 +219,7 @@ class Store:
     # -- residents --------------------------------------------------------------------------
 
     def get_resident(self, resident_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.query("select * from residents where id = ?", [resident_id]))
+        rows = list(self._select("select * from residents where id = ?", [resident_id]))
         if not rows:
             return None
         row = rows[0]
@@ -447,7 +457,7 @@ class Store:
     def list_deliveries(self, campaign: str, *, prefix: bool = False) -> list[dict[str, Any]]:
         """Every row of the campaign(s), oldest first, payload decoded."""
         scope, params = self._campaign_scope("campaign", campaign, prefix)
-        rows = list(self.db.query(f"select * from deliveries where {scope} order by id", params))
+        rows = list(self._select(f"select * from deliveries where {scope} order by id", params))
         for row in rows:
             row["payload"] = json.loads(row["payload"] or "{}")
         return rows
@@ -460,7 +470,7 @@ class Store:
 
     def alert_subscribers(self) -> list[dict[str, Any]]:
         """Active residents with a chat and at least one subscription, with their topics."""
-        rows = self.db.query(
+        rows = self._select(
             "select r.id, r.chat_id, r.passions, r.skills, r.postcode, r.availability, r.state_data, "
             "json_group_array(s.topic) as topics from residents r join subscriptions s on s.resident_id = r.id "
             "where coalesce(r.active, 1) = 1 and r.chat_id is not null group by r.id order by r.id")
