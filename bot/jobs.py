@@ -37,11 +37,12 @@ T = TypeVar("T")
 
 
 def _uk_time() -> dt.tzinfo:
-    """Europe/London from the system's time zone data; UTC (an hour out in summer) without it."""
+    """Europe/London from the system's time zone data or the tzdata package; UTC (an hour out in
+    summer) should both be missing."""
     try:
         return ZoneInfo("Europe/London")
     except ZoneInfoNotFoundError:
-        log.warning("No time zone data (install tzdata): quiet hours and alert days follow UTC")
+        log.warning("No time zone data (reinstall tzdata): quiet hours and alert days follow UTC")
         return dt.timezone.utc
 
 
