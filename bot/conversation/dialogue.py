@@ -9,6 +9,7 @@ import math
 
 from bot.conversation import buttons, results, wording
 from bot.conversation import understanding as read
+from bot.conversation.finding import place_names
 from bot.conversation.state import Step
 from bot.conversation.turn import Turn
 from bot.messages import Reply
@@ -16,7 +17,7 @@ from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, have
 
 MAX_TOPIC_CHARS = 100
 LOCATION_MAX_KM = 30.0  # a shared location further than this from any district centre is not in the UK
-_FLOW_KEYS = ("place_given", "offer", "declined", "before_topic", "broadcast")
+_FLOW_KEYS = ("place_given", "time_given", "quick", "offer", "declined", "before_topic", "broadcast")
 
 
 def start(turn: Turn) -> list[Reply]:
@@ -44,25 +45,41 @@ def unsupported(turn: Turn) -> list[Reply]:
 def _passion(turn: Turn, typed: str) -> list[Reply]:
     if read.key(typed) in read.GREETINGS:
         return [turn.ask_passion()]
+    if read.declines(typed) or read.asks_back(typed):
+        return [Reply(wording.PASSION_EXAMPLES), turn.ask_passion()]
     said = _take_place(turn, typed)
     if said.rest_is_filler:
         return [*said.replies, turn.ask_passion()]
-    turn.state.change(passions=read.passion_from(said.rest), step=Step.SKILLS)
+    turn.state.change(passions=_passion_and_times(turn, said.rest), step=Step.SKILLS)
     return [*said.replies, turn.ask_skills()]
+
+
+def _passion_and_times(turn: Turn, typed: str) -> str:
+    """The passion in an answer that may also say when ('love dogs, free Saturdays'): the
+    times are kept as the resident's availability, and not asked for again."""
+    times, rest = read.split_times(typed)
+    if times:
+        turn.state.change(availability=times)
+        turn.state.put("time_given", True)
+    return read.passion_from(rest)
 
 
 def _skills(turn: Turn, typed: str) -> list[Reply]:
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
+    if read.asks_back(typed):
+        return [Reply(wording.SKILLS_EXAMPLES), turn.ask_skills()]
     said = _take_place(turn, typed)
     if said.rest_is_filler and said.district:
         return [*said.replies, turn.ask_skills()]
-    skills = "" if read.key(said.rest) in read.SKIP else read.skills_from(said.rest)
+    skills = "" if read.declines(said.rest) else read.skills_from(said.rest)
     turn.state.change(skills=skills)
     return [*said.replies, *_after_skills(turn)]
 
 
 def _after_skills(turn: Turn) -> list[Reply]:
+    if turn.state.data.get("place_given") and turn.state.data.get("time_given"):
+        return results.show(turn, turn.passion_query())
     if turn.state.data.get("place_given"):
         turn.state.change(step=Step.TIME)
         return [turn.ask_time()]
@@ -78,9 +95,16 @@ def _place(turn: Turn, typed: str) -> list[Reply]:
         return _skip_place(turn)
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
-    district, problem = postcode_given(typed)
+    if read.asks_back(typed):
+        return [Reply(wording.PLACE_WHY), turn.ask_place()]
+    district, _ = read.place_named(typed, place_names(turn.matcher()), cue=False)
     if district:
         return place_set(turn, district, wording.place_kept(district))
+    district, problem = postcode_given(read.squash_outward(typed))
+    if district:
+        return place_set(turn, district, wording.place_kept(district))
+    if read.names_a_place(typed):
+        return [Reply(wording.PLACE_NOT_KNOWN)]
     return [Reply(problem)]
 
 
@@ -100,19 +124,23 @@ def postcode_given(typed: str) -> tuple[str | None, str]:
 def _skip_place(turn: Turn) -> list[Reply]:
     turn.state.change(postcode="", step=Step.TIME)
     turn.state.put("place_skipped", True)
+    if turn.state.data.get("time_given") or turn.state.data.get("quick"):
+        return [Reply(wording.PLACE_SKIPPED), *results.show(turn, turn.passion_query())]
     return [Reply(wording.PLACE_SKIPPED), turn.ask_time()]
 
 
 def _time(turn: Turn, typed: str) -> list[Reply]:
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
+    if read.asks_back(typed):
+        return [Reply(wording.TIME_HELP), turn.ask_time()]
     said = _take_place(turn, typed)
     if said.district and said.rest_is_filler:
         return [*said.replies, turn.ask_time()]
     picked = read.availability_in(said.rest)
     if picked:
         turn.state.change(availability=picked)
-    elif read.key(said.rest) not in read.ANY_TIME:
+    elif read.key(said.rest) not in read.ANY_TIME and not read.declines(said.rest):
         return [*said.replies, Reply(wording.TIME_HELP), turn.ask_time()]
     return [*said.replies, *results.show(turn, turn.passion_query())]
 
@@ -132,6 +160,8 @@ def place_set(turn: Turn, district: str, said: str) -> list[Reply]:
     turn.state.change(postcode=district)
     turn.state.drop("place_skipped")
     step = turn.state.step
+    if step is Step.PLACE and (turn.state.data.get("time_given") or turn.state.data.get("quick")):
+        return [Reply(said), *results.show(turn, turn.passion_query())]
     if step is Step.PLACE:
         turn.state.change(step=Step.TIME)
         return [Reply(said), turn.ask_time()]
@@ -160,7 +190,7 @@ def _anything(turn: Turn, typed: str) -> list[Reply]:
         return results.answer_offer(turn, key in read.YES)
     if key in read.YES or key in read.NO:
         return [Reply(wording.ASK_FOR_WORDS)]
-    district, rest = read.district_in(typed)
+    district, rest = _district_or_place_name(turn, typed)
     if district and read.only_filler(rest):
         turn.state.change(postcode=district)
         turn.state.drop("place_skipped")
@@ -174,9 +204,10 @@ def _anything(turn: Turn, typed: str) -> list[Reply]:
 
 
 def _new_passion(turn: Turn, typed: str) -> list[Reply]:
-    turn.state.change(passions=read.passion_from(typed))
+    turn.state.change(passions=_passion_and_times(turn, typed))
     if not turn.state.postcode and not turn.state.data.get("place_skipped"):
         turn.state.change(step=Step.PLACE)
+        turn.state.put("quick", True)  # no /start: straight to matches once the place is known
         return [turn.ask_place()]
     return results.show(turn, turn.passion_query())
 
@@ -200,8 +231,16 @@ class _Said:
         return not read.has_words(self.rest) or (self.district is not None and read.only_filler(self.rest))
 
 
-def _take_place(turn: Turn, typed: str) -> _Said:
+def _district_or_place_name(turn: Turn, typed: str) -> tuple[str | None, str]:
+    """A postcode in the text, or else a place the data knows named after 'in', 'from' or 'near'."""
     district, rest = read.district_in(typed)
+    if district:
+        return district, rest
+    return read.place_named(typed, place_names(turn.matcher()))
+
+
+def _take_place(turn: Turn, typed: str) -> _Said:
+    district, rest = _district_or_place_name(turn, typed)
     if not district:
         return _Said(None, typed, [])
     turn.state.change(postcode=district)

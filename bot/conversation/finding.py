@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
 from bot.matching import Match, Matcher
 from bot.matching.holder import MatcherHolder, shared_holder
 from bot.models import Opportunity
-from bot.places import InvalidPostcode, UnknownPostcode
+from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, haversine_km, parse_postcode
 from bot.store import Store
 
 RADIUS_KM = 25.0
+PLACE_SPREAD_KM = 8.0  # a place name names a district when most of its opportunities are this close to it
+PLACE_SHARE = 0.6
 CARDS = 3
 _POOL = 30  # how many to rank before filtering for remote or small roles
 
@@ -82,6 +86,21 @@ class Finder:
                 small.append(match)
         return small[:limit]
 
+    def starters(self, causes: Sequence[str], *, exclude: Iterable[str] = (), limit: int = CARDS) -> list[Match]:
+        """Easy first steps near the resident, one per cause, for when their own words found
+        nothing: a good coach still suggests something nearby rather than nothing at all."""
+        if not self.district:
+            return []
+        skip, picked = set(exclude), []
+        for cause in causes:
+            pool = [m for m in self._local(cause, skip, _POOL, ()) if not m.opportunity.remote]
+            small = [m for m in pool if not is_big_commitment(m.opportunity)]
+            if first := (small or pool)[:1]:
+                picked.append(first[0])
+                skip.add(first[0].opportunity.id)
+        picked.sort(key=lambda m: m.distance_km if m.distance_km is not None else RADIUS_KM)
+        return picked[:limit]
+
     def _local(self, query: str, skip: set[str], limit: int, availability: Sequence[str]) -> list[Match]:
         radius = RADIUS_KM if self.district else None
         return self.search(query, district=self.district, radius_km=radius, exclude=skip,
@@ -95,3 +114,57 @@ class Finder:
         except (InvalidPostcode, UnknownPostcode):
             return self.matcher.search(query, limit=limit, exclude=exclude, availability=availability,
                                        today=self.today)
+
+
+_PLACE_NOISE = re.compile(r"\(.*?\)|\b(?:city centre|citywide)\b", re.I)
+_PLACE_LIST = re.compile(r"\band\b|\bacross\b|\bvarious\b|\bonline\b|\bhome\b", re.I)
+_BUILDING = re.compile(r"\b(?:street|road|lane|place|hall|house|hq|headquarters|centre|library|hospital|"
+                       r"station|market|school|church)\b|shire\b", re.I)
+_PLACE_NAMES: "weakref.WeakKeyDictionary[Matcher, dict[str, str]]" = weakref.WeakKeyDictionary()
+
+
+def place_names(matcher: Matcher) -> dict[str, str]:
+    """Place names residents may use instead of a postcode ('Sneinton', 'Beeston'), learnt from
+    where the opportunities are: each name goes to the district most of its opportunities are in.
+    Kept per matcher, so new opportunities teach new names."""
+    if matcher not in _PLACE_NAMES:
+        _PLACE_NAMES[matcher] = _learn_place_names(matcher.opportunities)
+    return _PLACE_NAMES[matcher]
+
+
+def _learn_place_names(opportunities: Iterable[Opportunity]) -> dict[str, str]:
+    seen: dict[str, Counter[str]] = {}
+    for opp in opportunities:
+        district = _district(opp.postcode)
+        for name in _names_in(opp.place) if district else ():
+            seen.setdefault(name, Counter())[district] += 1
+    centres = default_gazetteer().centres
+    names = {}
+    for name, districts in seen.items():
+        best = districts.most_common(1)[0][0]
+        near = sum(n for d, n in districts.items() if haversine_km(centres[best], centres[d]) <= PLACE_SPREAD_KM)
+        if near >= PLACE_SHARE * sum(districts.values()):
+            names[name] = best
+    return names
+
+
+def _names_in(place: str) -> list[str]:
+    """'Sneinton, Nottingham' -> sneinton, nottingham: short proper names of areas, not buildings
+    or lists of places (which say nothing about where one opportunity is)."""
+    if _PLACE_LIST.search(place):
+        return []
+    names = []
+    for part in _PLACE_NOISE.sub(" ", place).split(","):
+        words = part.split()
+        if 1 <= len(words) <= 2 and all(w[:1].isupper() for w in words) and len(part.strip()) >= 4 \
+                and not _BUILDING.search(part):
+            names.append(" ".join(words).lower())
+    return names
+
+
+def _district(postcode: str | None) -> str:
+    try:
+        district = parse_postcode(postcode or "").outward
+    except InvalidPostcode:
+        return ""
+    return district if district in default_gazetteer().centres else ""

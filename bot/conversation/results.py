@@ -116,8 +116,15 @@ def closing(turn: Turn, matches: list[Match]) -> Reply:
 
 
 def nothing_found(turn: Turn, query: str) -> list[Reply]:
-    text = wording.nothing_found(query, turn.state.postcode) + "\n" + wording.TRY_OTHER_CAUSES
-    replies = [Reply(text, cause_buttons(query))]
+    """Sorry, then easy first steps nearby on other causes when there are any, then the causes."""
+    sorry = wording.nothing_found(query, turn.state.postcode)
+    causes = [passion for _, passion in wording.CAUSES.values()]
+    nearby = turn.finder().starters(causes, exclude=turn.excluded(with_shown=True))
+    if nearby:
+        replies = [Reply(sorry + "\n" + wording.starters_intro(turn.state.postcode)), *cards(turn, nearby),
+                   Reply(wording.TRY_OTHER_CAUSES, cause_buttons(query))]
+    else:
+        replies = [Reply(sorry + "\n" + wording.TRY_OTHER_CAUSES, cause_buttons(query))]
     topic = _alert_topic(turn)
     if topic is not None:
         turn.state.put("offer", topic)

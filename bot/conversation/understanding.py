@@ -26,8 +26,11 @@ _PHRASES = [re.compile(p, re.I) for p in (
     r"^something\s+(?:with|about|in|around|to do with)\s+",
     r"^(?:i live in|my postcode is|postcode|near)\s+",
     r"^(?:more|really|mostly|rather)?\s*into\s+",
+    r"^(?:really\s+)?(?:love|adore|enjoy)\s+",
+    r"^(?:i\s+)?(?:just\s+)?(?:really\s+)?(?:wanna|want to|would like to|'d like to)\s+"
+    r"(?:(?:help(?:\s+out)?|volunteer|do something)\s+)?(?:(?:with|for|at|about|in)\s+)?",
 )]
-_TRAILING = re.compile(r"[\s,.!?]*(?:\b(?:instead|please|thanks|thank you|really)\b[\s,.!?]*)*$", re.I)
+_TRAILING = re.compile(r"[\s,.!?]*(?:\b(?:instead|please|thanks|thank you|really|innit|lol|tbh|mate)\b[\s,.!?]*)*$", re.I)
 _PLACE_TAIL = re.compile(r"[\s,]*\b(?:(?:i|we)\s+(?:live|am|are|'m|'re)\s+|i'?m\s+|based\s+)?"
                          r"(?:near|in|around|at|from)\s*[.!]?$", re.I)
 _CHANGE_OF_MIND = re.compile(r"^\s*(?:actually|instead|rather)\b|\bmore into\b|\binstead\b", re.I)
@@ -36,7 +39,8 @@ _AVAILABILITY = {
     "one-off": re.compile(r"\bone[- ]?offs?\b|\bonce\b|\bone time\b|\bsingle\b", re.I),
     "monthly": re.compile(r"\bmonth(?:ly|s)?\b", re.I),
     "weekly": re.compile(r"\bweekly\b|\b(?:every|a|per|each|once a) week\b", re.I),
-    "weekdays": re.compile(r"\bweek ?days?\b|\bday ?times?\b|\bduring the day\b", re.I),
+    "weekdays": re.compile(r"\bweek ?days?\b|\bday ?times?\b|\bduring the day\b|\bschool hours\b|"
+                           r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri)(?:days?)?\b(?! night)", re.I),
     "evenings": re.compile(r"\bevenings?\b|\bnights?\b|\bafter work\b", re.I),
     "weekends": re.compile(r"\bweek ?ends?\b|\bsaturdays?\b|\bsundays?\b", re.I),
 }
@@ -51,6 +55,13 @@ SKIP = {"skip", "no", "nothing", "none", "not sure", "pass", "n/a", "dont know",
         "nothing really", "no idea", "not really", "nope"}
 ANY_TIME = {"any", "anytime", "any time", "anything", "flexible", "don't mind", "dont mind",
             "whenever", "done", "all", "all of them", "not sure", "skip"}
+_CHATTER = re.compile(r"\b(?:lol|haha+|mate|tbh|tbf|honestly|to be honest|really|at the moment|atm|right now|"
+                      r"i'?m afraid|sorry|mind you|i guess|i think|yet)\b", re.I)
+DECLINE = SKIP | {"dunno", "idk", "i dunno", "i don't know", "i dont know", "no clue", "not a clue", "nothing much",
+                  "can't think of anything", "cant think of anything", "not really sure", "nah", "na", "no ta",
+                  "i'm not sure", "im not sure", "unsure", "none of the above", "nothing in particular"}
+_QUESTION = re.compile(r"^(?:what|which|why|how|who|where|like what|such as|e\.?g|do you|does it|is it|are there|"
+                       r"what's|whats|can you|could you|give me)\b(?!\s+about\b)", re.I)
 NO_PLACE = {"skip", "anywhere", "rather not say", "i'd rather not say", "no", "online",
             "from home", "remote", "not saying", "prefer not to say", "i'd rather not"}
 
@@ -90,15 +101,108 @@ _FILLER = {
 }
 
 
+_BEFORE_PLACE = re.compile(r"\b(?:i'?m|i am|i|we|we're|we are)?\s*(?:live|living|based|moved)?\s*$", re.I)
+_PLACE_CUES = {"in", "from", "near", "around", "live", "living", "based"}  # and "moved to"
+_NAME_WORD = re.compile(r"[^\W\d_][\w'-]*")
+MAX_NAME_WORDS = 2
+
+
+def place_named(text: str, names: dict[str, str], *, cue: bool = True) -> tuple[str | None, str]:
+    """A known place named in the text ('I live in Sneinton') as its district, and the text without it.
+    With `cue`, only after 'in', 'from', 'near' and the like, so 'Abbey Park' in a passion stays a passion.
+
+    Looked up word by word (names have one or two words), so a turn costs the same however many
+    names the opportunities have taught."""
+    said = clean(text)
+    tokens = list(_NAME_WORD.finditer(said.lower()))
+    for i in range(len(tokens)):
+        cue_start = _cue_before(tokens, i)
+        if cue and cue_start is None:
+            continue
+        for n in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+            name = " ".join(t.group() for t in tokens[i:i + n])
+            if name in names:
+                start = tokens[i].start() if cue_start is None else cue_start
+                before = _BEFORE_PLACE.sub("", said[:start])
+                after = re.sub(r"^\s*(?:,|\band\b)\s*", "", said[tokens[i + n - 1].end():], flags=re.I)
+                return names[name], ", ".join(p for p in (before.strip(" ,."), after.strip(" ,.")) if p)
+    return None, text
+
+
+def _cue_before(tokens: list[re.Match[str]], i: int) -> int | None:
+    """Where the cue ('in', 'moved to') just before word i starts, if there is one."""
+    if i >= 1 and tokens[i - 1].group() in _PLACE_CUES:
+        return tokens[i - 1].start()
+    if i >= 2 and tokens[i - 1].group() == "to" and tokens[i - 2].group() == "moved":
+        return tokens[i - 2].start()
+    return None
+
+
+_SPLIT_OUTWARD = re.compile(r"^\s*([a-z]{1,2})\s+(\d[a-z0-9]?)\b", re.I)
+_SAYS_WHERE = re.compile(r"^(?:i\s+live|i'?m|i am|we'?re|we\s+live|from|in|near|based)\b", re.I)
+_PROPER_NAME = re.compile(r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?$")
+
+
+def squash_outward(text: str) -> str:
+    """'ng 7' -> 'ng7': a space typed inside the outward code."""
+    return _SPLIT_OUTWARD.sub(lambda m: m.group(1) + m.group(2), clean(text), count=1)
+
+
+def names_a_place(text: str) -> bool:
+    """'I live in Glasgow', 'Cardiff': a place by name, which is not a postcode."""
+    said = clean(text)
+    return bool(_SAYS_WHERE.search(said) or _PROPER_NAME.match(said)) and not any(ch.isdigit() for ch in said)
+
+
 def only_filler(text: str) -> bool:
     """True when nothing is left but words like 'I live in': no new passion in the text."""
     words = re.findall(r"[^\W_][\w']*", text.lower())
     return all(w in _FILLER for w in words)
 
 
+def declines(text: str) -> bool:
+    """'dunno', 'not sure tbh', 'nothing really lol': no answer to the question, said politely."""
+    said = key(_CHATTER.sub(" ", key(text)))
+    return not said or said in DECLINE
+
+
+def asks_back(text: str) -> bool:
+    """'like what?', 'why do you need that?': a question back, not an answer ('what about dogs?' is one)."""
+    said = clean(text)
+    return _QUESTION.match(said) is not None and (said.endswith("?") or len(said.split()) <= 4)
+
+
 def availability_in(text: str) -> list[str]:
     """Availability codes named in the text, in the matcher's order."""
     return [code for code, pattern in _AVAILABILITY.items() if pattern.search(text)]
+
+
+_CLAUSES = re.compile(r"\s*(?:[,;.!?]+|\s-\s|\bbut\b)\s*", re.I)
+_TIME_WORDS = {
+    "free", "available", "most", "only", "usually", "mostly", "mainly", "normally", "generally", "on", "the",
+    "odd", "some", "any", "a", "few", "couple", "of", "hours", "hour", "time", "work", "full", "part", "can",
+    "do", "or", "mornings", "morning", "afternoons", "afternoon", "every", "each", "per", "days", "day",
+    "got", "have", "spare", "bit", "but", "i'd", "be", "would", "like",
+}
+
+
+def split_times(text: str) -> tuple[list[str], str]:
+    """Times named in an answer about something else ('love dogs, free Saturdays'), and the
+    answer without the parts that only say when or where, so they don't end up as the passion."""
+    parts = [p for p in _CLAUSES.split(clean(text)) if has_words(p)]
+    kept = [p for p in parts if not _only_time_or_place(p)]
+    if not kept:
+        return [], text
+    times = [code for code in _AVAILABILITY if any(_AVAILABILITY[code].search(p) for p in parts if p not in kept)]
+    return times, ", ".join(kept)
+
+
+def _only_time_or_place(part: str) -> bool:
+    timeless = part
+    for pattern in _AVAILABILITY.values():
+        timeless = pattern.sub(" ", timeless)
+    words = re.findall(r"[^\W_][\w']*", timeless.lower())
+    return all(w in _FILLER or w in _TIME_WORDS or w in GREETINGS for w in words)
 
 
 def changes_mind(text: str) -> bool:
@@ -119,11 +223,26 @@ def passion_from(text: str) -> str:
     words = _TRAILING.sub("", words).strip(" ,.!?")
     if not has_words(words):
         words = clean(text)
-    return shorten_words(words, MAX_PASSION_CHARS)
+    return shorten_words(_wishes_first(words), MAX_PASSION_CHARS)
+
+
+_WISH = re.compile(r"\b(?:lov(?:e|ed|es|ing)|lovely|like|enjoy\w*|care\w*|interest\w*|passion\w*|into|keen|"
+                   r"wan(?:t|na)|wish|anything with|something with|would be)\b", re.I)
+
+
+def _wishes_first(words: str) -> str:
+    """A long story kept from its parts that say what the resident would like, so that is not
+    lost when the words are cut short."""
+    if len(words) <= MAX_PASSION_CHARS:
+        return words
+    parts = [p for p in _CLAUSES.split(words) if has_words(p)]
+    wishes = [p for p in parts if _WISH.search(p)]
+    return ", ".join(wishes + [p for p in parts if p not in wishes]) if wishes else words
 
 
 _SKILL_LEAD = re.compile(r"^(?:i'?m|i am|i'?d say i'?m)?\s*(?:really|quite|pretty|very)?\s*(?:good at|good with|great at|ok at|decent at)\s+|"
-                         r"^i\s+(?:really\s+)?(?:enjoy|like|love|can do|can)\s+", re.I)
+                         r"^i\s+(?:really\s+)?(?:enjoy|like|love|can do|can)\s+|"
+                         r"^(?:i'?m|i am|i was|i used to be|i work as|i worked as)\s+(?:an?\s+)?", re.I)
 
 
 def skills_from(text: str) -> str:

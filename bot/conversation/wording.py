@@ -113,6 +113,22 @@ def unknown_district(district: str) -> str:
     return f"Sorry, I don't know where {escape(district)} is. Please check it.\n{POSTCODE_HELP}"
 
 
+PASSION_EXAMPLES = (
+    "Anything you care about is a good start. For example: animals, parks and green spaces, "
+    "helping older people, food banks, young people, sport, or having a say on local plans."
+)
+SKILLS_EXAMPLES = (
+    "Anything you do at work or at home counts. For example: cooking, driving, listening, "
+    "DIY, gardening, numbers, languages or being good with computers."
+)
+PLACE_WHY = (
+    "I use it to find things near you. I only keep the first part, like NG7, "
+    "never your full postcode or address."
+)
+PLACE_NOT_KNOWN = (
+    "Sorry, I don't know that place by name. Please type your postcode, "
+    "or just the first part, like NG7."
+)
 TIME_HELP = "Pick one or more from the list, then press Done. Or type something like “weekends”."
 
 # -- results ------------------------------------------------------------------------------------
@@ -136,6 +152,10 @@ SMALL_INTRO = "Some smaller first steps:"
 def nothing_found(topic: str, district: str) -> str:
     where = f" near {escape(district)}" if district else ""
     return f"Sorry, I couldn't find anything for “{escape(topic)}”{where} just now."
+
+
+def starters_intro(district: str) -> str:
+    return f"Here are some easy first steps near {escape(district)} instead, on different causes:"
 
 
 def nothing_local_but_remote(district: str) -> str:
