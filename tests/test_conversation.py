@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import add_opportunities
-from bot.conversation import Conversation, Step
+from bot.conversation import Conversation, Step, wording
 from bot.messages import Button, Incoming, Reply
 from bot.store import Store
 from bot.transfer import read_opportunities
@@ -191,6 +191,16 @@ def test_invalid_postcode_is_explained_and_asked_again(chat: Chat) -> None:
     replies = chat.say("not a place 123")
     assert "doesn't look like a UK postcode" in replies[0].html
     assert chat.step() is Step.PLACE
+
+
+def test_a_resident_stuck_at_the_place_question_can_go_on_without_one(chat: Chat) -> None:
+    chat.command("start")
+    chat.say("gardening")
+    chat.press_label("Skip")
+    chat.say("somewhere near the big tesco")
+    assert wording.SKIP_PLACE in [b.label for b in chat.buttons()]
+    chat.press_label(wording.SKIP_PLACE)
+    assert chat.step() is Step.TIME
 
 
 def test_unknown_district_is_named(chat: Chat) -> None:

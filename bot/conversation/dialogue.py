@@ -104,8 +104,8 @@ def _place(turn: Turn, typed: str) -> list[Reply]:
     if district:
         return place_set(turn, district, wording.place_kept(district))
     if read.names_a_place(typed):
-        return [Reply(wording.PLACE_NOT_KNOWN)]
-    return [Reply(problem)]
+        return [Reply(wording.PLACE_NOT_KNOWN, turn.place_buttons())]
+    return [Reply(problem, turn.place_buttons())]
 
 
 def postcode_given(typed: str) -> tuple[str | None, str]:

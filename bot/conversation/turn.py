@@ -58,11 +58,16 @@ class Turn:
         return Reply(wording.ASK_SKILLS, [[buttons.choice(wording.SKIP, buttons.SKIP_SKILLS)]])
 
     def ask_place(self) -> Reply:
+        return Reply(wording.ASK_PLACE, self.place_buttons(), ask_location=True)
+
+    def place_buttons(self) -> list[list[Button]]:
+        """Keep the place we have, or go on without one: under the question and under any
+        "that isn't a postcode", so no resident is stuck at the place question."""
         row = []
         if self.state.postcode:
             row.append(buttons.choice(wording.KEEP_PLACE.format(district=self.state.postcode), buttons.PLACE, "keep"))
         row.append(buttons.choice(wording.SKIP_PLACE, buttons.PLACE, "skip"))
-        return Reply(wording.ASK_PLACE, [row], ask_location=True)
+        return [row]
 
     def ask_time(self, *, edit: bool = False) -> Reply:
         ticked = set(self.state.availability)
