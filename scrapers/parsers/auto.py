@@ -8,12 +8,12 @@ points at its feed.
 """
 from __future__ import annotations
 
-from scrapers.parsers import citizenspace, engagementhq, police
+from scrapers.parsers import citizenspace, dom, engagementhq, police
 from scrapers.parsers.base import Document, Link, ParseContext, ParseResult, Parser
 from scrapers.parsers.feed import FeedParser
 from scrapers.parsers.generic import parse_page
 from scrapers.parsers.html import HtmlPage, read_html
-from scrapers.parsers.jsonld import records_from_scripts
+from scrapers.parsers.jsonld import SCHEMA_WHY, about_taking_part, records_from_items, records_from_scripts
 from scrapers.parsers.registry import register
 
 
@@ -45,8 +45,11 @@ def _platform(doc: Document) -> Parser | None:
 
 
 def read_page(page: HtmlPage, ctx: ParseContext) -> ParseResult:
-    """JSON-LD when the page has opportunities in it, else the page's structure; plus its feed."""
-    structured = records_from_scripts(page.ld_json, page.url, ctx.today, page.site_names)
+    """schema.org data (JSON-LD or microdata) when the page has opportunities in it, else the page's
+    structure; plus its feed."""
+    involving = _about_taking_part(page, ctx)
+    structured = records_from_scripts(page.ld_json, page.url, ctx.today, page.site_names, involving) \
+        or records_from_items(page.microdata, page.url, ctx.today, page.site_names, involving)
     if structured:
         links = [Link(u, "next") for u in page.next_links] if ctx.detail_of is None else []
         return ParseResult(records=structured, links=links, single=len(structured) == 1 and ctx.detail_of is not None,
@@ -55,6 +58,13 @@ def read_page(page: HtmlPage, ctx: ParseContext) -> ParseResult:
     if ctx.detail_of is None and page.feed_links and (page.is_wordpress or _bloglike(page)):
         result.links.insert(0, Link(page.feed_links[0], "feed"))
     return result
+
+
+def _about_taking_part(page: HtmlPage, ctx: ParseContext) -> bool:
+    """A page headed "Volunteer events", or an event's own page reached from such a listing."""
+    if ctx.detail_of is not None and ctx.detail_of.why == SCHEMA_WHY:
+        return True
+    return page.heading is not None and about_taking_part(dom.text_of(page.heading))
 
 
 def _bloglike(page: HtmlPage) -> bool:

@@ -46,6 +46,7 @@ class Block:
     level: int = 7
     links: list[tuple[str, str]] = field(default_factory=list)
     intros: list[str] = field(default_factory=list)
+    column: str = ""
     _facts: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @property
@@ -284,15 +285,31 @@ def _table_blocks(page: Page, card_ids: set[int]) -> list[Block]:
     return blocks
 
 
+_TITLE_COLUMNS = (re.compile(r"\b(?:roles?|opportunit(?:y|ies)|title|name|groups?|position|activity|project|consultation)\b", re.I),
+                  re.compile(r"\bwhat\b", re.I))  # strongest first: "What you'd do" is a description beside "Opportunity"
+
+
 def _title_column(header: list[str], rows: list[Tag]) -> int:
-    for i, name in enumerate(header):
-        if re.search(r"\b(?:role|opportunit|title|name|group|position|activity|project|consultation|what)\b", name, re.I):
-            return i
+    """The column naming each row: the row headers (<th scope="row">) when every row has one in the
+    same place, else the column whose heading says so, else the one every row marks up."""
+    if rows and (col := _row_header_column(rows)) is not None:
+        return col
+    for names_title in _TITLE_COLUMNS:
+        for i, name in enumerate(header):
+            if names_title.search(name):
+                return i
     for i in range(max((len(_cells(r)) for r in rows), default=0)):
         cells = [_cells(r)[i] for r in rows if len(_cells(r)) > i]
         if cells and all(c.find(["strong", "b", "a"]) for c in cells):
             return i
     return 0
+
+
+def _row_header_column(rows: list[Tag]) -> int | None:
+    """Where every row has its header cell, if they agree: HTML's own way of naming a row."""
+    places = {next((i for i, c in enumerate(_cells(r)) if c.name == "th"), None) for r in rows}
+    place = places.pop() if len(places) == 1 else None
+    return place if place is not None and len(_cells(rows[0])) > 1 else None
 
 
 def _row_block(page: Page, tr: Tag, header: list[str], col: int) -> Block | None:
@@ -310,7 +327,7 @@ def _row_block(page: Page, tr: Tag, header: list[str], col: int) -> Block | None
     rest = dom.text_of(title_cell).replace(title, "", 1).strip()
     return Block(title=title, body="\n".join(x for x in [rest, *lines] if x), link=_item_link(page, tr, title_el, title),
                  kind="table", anchor=tr, covers=_ids(tr), given_facts=facts, fact_sources=[tr],
-                 links=_links(page, tr))
+                 links=_links(page, tr), column=header[col] if col < len(header) else "")
 
 
 def _deflist_blocks(page: Page) -> list[Block]:
@@ -479,7 +496,7 @@ class _Contexts:
             if id(h) in in_cards:
                 continue
             while stack and dom.heading_level(stack[-1]) >= dom.heading_level(h):
-                stack.pop()
+                stack = stack[:-1]  # a new list: the stacks already stored for earlier headings stay as they were
             stack = [*stack, h]
             self.positions.append(page.pos(h))
             self.stacks.append(stack)

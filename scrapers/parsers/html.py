@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup, Tag
 from scrapers.parsers import dom, facts, words
 from scrapers.parsers.base import Document, Link, ParseContext, Record
 from scrapers.parsers.blocks import Block, facts_in, find_blocks, page_heading
-from scrapers.parsers.judge import ACCEPT, CLOSED_CONTEXT, Verdict, judge, rejection
+from scrapers.parsers.judge import ACCEPT, CLOSED_CONTEXT, Verdict, judge, rejection, title_score
+from scrapers.parsers.microdata import microdata_items
 from scrapers.parsers.titles import clean_title, role_title
 
 _NEXT_TEXT = re.compile(r"^(?:next(?:\s+page)?|next\s*[»›>]+|[»›>]|older\s+(?:posts|entries)|more\s+results|next\s+results|"
@@ -40,6 +41,7 @@ class HtmlPage:
     feed_links: list[str] = field(default_factory=list)
     is_wordpress: bool = False
     ld_json: list[str] = field(default_factory=list)
+    microdata: list[dict[str, Any]] = field(default_factory=list)
     generator: str = ""
     _body: tuple[str, list[tuple[str, str]], int] | None = field(default=None, repr=False)
 
@@ -61,6 +63,7 @@ def read_html(doc: Document) -> HtmlPage:
         or "/wp-content/" in doc.text[:200_000]
     ld_json = [s.string or s.get_text() or "" for s in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)})]
     generator = dom.meta_content(soup, "generator")
+    items = microdata_items(soup)
     dom.strip_boilerplate(soup)
     main = dom.main_content(soup)
     names = dom.site_names(soup, [dom.text_of(h) for h in main.find_all(["h1", "h2"], limit=3)])
@@ -68,7 +71,7 @@ def read_html(doc: Document) -> HtmlPage:
     heading = page_heading(main, names)
     return HtmlPage(doc=doc, soup=soup, main=main, site_names=names, heading=heading,
                     blocks=find_blocks(main, doc.url), next_links=next_links, feed_links=feeds, is_wordpress=wordpress,
-                    ld_json=ld_json, generator=generator)
+                    ld_json=ld_json, microdata=items, generator=generator)
 
 
 def pagination_links(soup: BeautifulSoup, base: str) -> list[str]:
@@ -126,18 +129,27 @@ def block_record(block: Block, page: HtmlPage, ctx: ParseContext) -> tuple[Recor
         return None, Verdict("hub", 0, "points to more opportunities") if why == "hub" else Verdict("reject", 0, why)
     fields = read_fields(block.body, block.facts, ctx.today)
     _inherit(fields, block.intros)
-    verdict = judge(title, block.body, fields, link=block.link, context=block.context, weak_title=block.weak_title)
+    verdict = judge(title, block.body, fields, link=block.link, context=block.context, weak_title=block.weak_title,
+                    extra=_column_says(block, title))
     if not verdict.kept:
         return None, verdict
     closed = fields.pop("status", None) == "closed" or facts.is_closed(block.body) or \
         bool(block.context and CLOSED_CONTEXT.match(block.context[0]))
     fields["description"] = _description(block.body)
-    fields["kind"] = words.kind_of(title, "\n".join([block.body, *block.context[:1]]))
+    fields["kind"] = words.kind_of(title, "\n".join([block.body, *block.context[:1], block.column]))
     detail = block.link if block.link and block.link != page.url else None
     record = Record(title=title, url=page.url, fields=fields, closed=closed, detail_url=detail,
                     verdict=verdict.decision, score=verdict.score, role_like=_role_like(title, fields),
                     why=f"{block.kind}: {verdict.reason}", section=block.context[0] if block.context else "")
     return record, verdict
+
+
+def _column_says(block: Block, title: str) -> int:
+    """A table row is what its title column's heading calls it: each row under "Consultation" is a
+    consultation even when its own title does not say so ("Dog control order renewal")."""
+    if block.kind != "table" or not block.column or title_score(title):
+        return 0
+    return title_score(block.column)
 
 
 def _inherit(fields: dict[str, Any], intros: list[str]) -> None:

@@ -16,6 +16,7 @@ from scrapers.parsers.html import pagination_links
 from scrapers.parsers.registry import register
 from scrapers.parsers.titles import clean_title
 
+SCHEMA_WHY = "schema.org data"
 _EVENT_TYPES = re.compile(r"(?:Event|Course|CourseInstance|Festival|Workshop)$")
 
 
@@ -37,14 +38,22 @@ def jsonld_records(soup: Any, base_url: str, today: dt.date, site_names: list[st
     return records_from_scripts([s.string or s.get_text() or "" for s in scripts], base_url, today, site_names)
 
 
-def records_from_scripts(scripts: list[str], base_url: str, today: dt.date, site_names: list[str] = ()) -> list[Record]:
+def records_from_scripts(scripts: list[str], base_url: str, today: dt.date, site_names: list[str] = (),
+                         involving_page: bool = False) -> list[Record]:
     """Opportunities in the page's JSON-LD blocks; malformed blocks are skipped."""
+    return records_from_items([i for text in scripts for i in _items(_load(text))], base_url, today, site_names,
+                              involving_page)
+
+
+def records_from_items(items: list[dict[str, Any]], base_url: str, today: dt.date, site_names: list[str] = (),
+                       involving_page: bool = False) -> list[Record]:
+    """Opportunities among schema.org nodes (from JSON-LD or microdata). On a page about taking part
+    (`involving_page`: "Volunteer events") every event is one, whatever its own name says."""
     records: list[Record] = []
-    for text in scripts:
-        for item in _items(_load(text)):
-            record = _record(item, base_url, today, list(site_names))
-            if record is not None:
-                records.append(record)
+    for item in items:
+        record = _record(item, base_url, today, list(site_names), involving_page)
+        if record is not None:
+            records.append(record)
     return records
 
 
@@ -77,18 +86,25 @@ def _types(item: dict[str, Any]) -> list[str]:
     return [str(x) for x in (t if isinstance(t, list) else [t]) if x]
 
 
-def _record(item: dict[str, Any], base_url: str, today: dt.date, site_names: list[str]) -> Record | None:
+def _record(item: dict[str, Any], base_url: str, today: dt.date, site_names: list[str],
+            involving_page: bool = False) -> Record | None:
     types = _types(item)
     if "JobPosting" in types:
         return _job(item, base_url, today, site_names) if _is_volunteer_job(item) else None
-    if any(_EVENT_TYPES.search(t) for t in types) and _involving(item):
+    if any(_EVENT_TYPES.search(t) for t in types) and (involving_page or _involving(item)):
         return _event(item, base_url, today, site_names, training=any(t.startswith("Course") for t in types))
     return None
 
 
 _INVOLVING = re.compile(r"\bvolunteer|\bget(?:ting)?\s+involved|\bhave\s+your\s+say|\bconsultation|\bdrop-?in|\btaster|"
-                        r"\bopen\s+(?:day|evening|morning)|\blitter\s+pick|\bclean-?up|\bwork\s+party|\bmeet\s+the\s+team|"
+                        r"\bopen\s+(?:day|evening|morning)|\blitter\s+pick|\bclean-?up|\b(?:beach|river|canal|street|park)\s+clean\b|"
+                        r"\b(?:tree|hedge|bulb)\s+planting\b|\bwork\s+party|\bmeet\s+the\s+team|"
                         r"\btraining|\bcourse|\bworkshop|\binformation\s+(?:evening|session|event)|\bsign\s+up|\bjoin\s+us", re.I)
+
+
+def about_taking_part(text: str) -> bool:
+    """Words that make a page, or an event, about taking part: "Volunteer events", "work party"."""
+    return bool(_INVOLVING.search(text))
 
 
 def _involving(item: dict[str, Any]) -> bool:
@@ -137,18 +153,22 @@ def _event(item: dict[str, Any], base_url: str, today: dt.date, site_names: list
     if "online" in str(item.get("eventAttendanceMode", "")).lower():
         fields["remote"] = True
     fields["kind"] = "training" if training else "event"
+    if (end or start) is not None and "closing_date" not in fields:
+        fields["closing_date"] = (end or start).isoformat()  # once it has happened it is no longer offered
     status = str(item.get("eventStatus", "")).lower()
     over = (end or start) is not None and (end or start) < today
     return _finish(title, item, base_url, fields, closed=over or "cancel" in status or "postponed" in status)
 
 
 def _common(item: dict[str, Any], description: str, today: dt.date) -> dict[str, Any]:
+    """Fields said in words; an item marked up in the page (microdata) says them anywhere in its text."""
     fields: dict[str, Any] = {"description": description[:1500]}
-    if (age := facts.min_age(description)) is not None:
+    text = str(item.get("@text") or description)
+    if (age := facts.min_age(text)) is not None:
         fields["min_age"] = age
-    if (dbs := facts.dbs_check(description)) is not None:
+    if (dbs := facts.dbs_check(text)) is not None:
         fields["dbs_check"] = dbs
-    if (date := facts.closing_date(description, today)) is not None:
+    if (date := facts.closing_date(text, today)) is not None:
         fields["closing_date"] = date.isoformat()
     return fields
 
@@ -157,7 +177,7 @@ def _finish(title: str, item: dict[str, Any], base_url: str, fields: dict[str, A
     url = dom.absolute(base_url, _text(item.get("url"))) or dom.absolute(base_url, base_url) or base_url
     page = dom.absolute(base_url, base_url)
     return Record(title=title, url=url, fields=fields, closed=closed, detail_url=url if url != page else None,
-                  verdict="accept", score=10, role_like=True, why="schema.org JSON-LD")
+                  verdict="accept", score=10, role_like=True, why=SCHEMA_WHY)
 
 
 def _place(location: Any) -> dict[str, Any]:

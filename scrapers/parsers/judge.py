@@ -25,7 +25,7 @@ _SOFT_NEG_CONTEXT = re.compile(
 _POS_CONTEXT = re.compile(
     r"\b(?:roles?|opportunit\w*|volunteer\w*|vacanc\w*|consultations?|get(?:ting)?\s+involved|have\s+your\s+say|"
     r"ways\s+to|groups?|programmes?|recruiting|projects?|panels?|forums?|join)\b", re.I)
-CLOSED_CONTEXT = re.compile(r"^(?:closed|past|previous|archived|completed|finished|expired)\b", re.I)
+CLOSED_CONTEXT = re.compile(r"^(?:(?:recently|now)\s+)?(?:closed|past|previous|archived|completed|finished|expired)\b", re.I)
 _BODY_NOT_OPPORTUNITY = re.compile(
     r"\bresults\s+(?:are\s+|have\s+been\s+)?published\b|\bwhat\s+you\s+told\s+us\b|\byou\s+said,?\s+we\s+did\b|"
     r"\boutcome\s+(?:is\s+|has\s+been\s+)?published\b|\bthis\s+(?:page|role)\s+is\s+for\s+(?:staff|employees)\b", re.I)
@@ -108,6 +108,11 @@ def rejection(title: str, body: str = "", context: list[str] = (), weak_title: b
     if weak_title and (t.endswith(".") or len(t.split()) > 8):
         return "a sentence, not a title"
     return None
+
+
+def title_score(title: str) -> int:
+    """What a title's nouns say: a role ("driver", "befriender") more than a group or a consultation."""
+    return _title_score(title)
 
 
 def _title_score(title: str) -> int:

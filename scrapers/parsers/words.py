@@ -108,7 +108,7 @@ NOT_FOR_VOLUNTEERS = re.compile(
     r"\b(?:room|hall|venue)\s+hire\b", _I)
 TESTIMONIAL = re.compile(
     r"^[A-Z][a-z]+(?:\s+[A-Z]\.)?\s*,\s*(?:[\w'’ ()-]+,\s*)?(?:\d+\s+years?|since\s+\d{4}|[\w'’ -]*(?i:"
-    + "|".join(ROLE_NOUNS) + r")s?\b)|\b(?:'s|’s)\s+story\b|^meet\s+[A-Z]|\bvolunteer\s+stor(?:y|ies)\b|\bcase\s+stud(?:y|ies)\b|"
+    + "|".join(ROLE_NOUNS) + r")s?\b)|\b(?:'s|’s)\s+story\b|^(?i:meet)\s+(?!And\b)[A-Z]|\bvolunteer\s+stor(?:y|ies)\b|(?i:\bvolunteers?\s+of\s+the\s+(?:week|month|year)\b)|\bcase\s+stud(?:y|ies)\b|"
     r"(?i:^in\s+their\s+own\s+words\b|^what\s+(?:our\s+)?volunteers\s+say\b|\btestimonials?\b|^hear\s+from\b|"
     r"^volunteer\s+voices\b|^meet\s+(?:our|the)\s+volunteers\b)", 0)
 
