@@ -25,6 +25,7 @@ BROADER = 0.35         # a resident asking about dogs is a little interested in 
 NEGATED = -0.6         # "not sport": opportunities about sport count against
 TIME_WEIGHT = 0.15
 NEGATORS = frozenset("not no dont never hate hates without nothing isnt arent wont avoid except nor".split())
+_CLOCK_WORD = re.compile(r"\d{1,2}(?:am|pm)")  # "3am" says when, and is read as a time, not a topic
 
 
 @dataclass
@@ -96,13 +97,18 @@ def _add_concepts(query: Query, lexicon: Lexicon, hits: list[Hit], corrected: li
             continue
         direct[hit.concept] = max(direct.get(hit.concept, 0.0), weight)
     for concept, weight in direct.items():
-        _put(query, "c:" + concept, weight, lexicon.label(concept))
-        for parent, share in lexicon.ancestors(concept).items():
-            _put(query, "c:" + parent, weight * BROADER * share / 0.7, lexicon.label(parent))
-        for other, strength in lexicon.concepts[concept].related.items():
-            _put(query, "c:" + other, weight * strength, lexicon.label(other))
+        _add_concept(query, lexicon, concept, weight)
     query.concepts = sorted(direct, key=lambda c: -direct[c])
     query.wants_remote = any(c in lexicon.remote_concepts and w >= 0.8 for c, w in direct.items())
+
+
+def _add_concept(query: Query, lexicon: Lexicon, concept: str, weight: float) -> None:
+    """A concept the resident named, with the broader ones it belongs to and those it suggests."""
+    _put(query, "c:" + concept, weight, lexicon.label(concept))
+    for parent, share in lexicon.ancestors(concept).items():
+        _put(query, "c:" + parent, weight * BROADER * share / 0.7, lexicon.label(parent))
+    for other, strength in lexicon.concepts[concept].related.items():
+        _put(query, "c:" + other, weight * strength, lexicon.label(other))
 
 
 def _add_words(query: Query, lexicon: Lexicon, words: list[tuple[Token, bool]], hits: list[Hit],
@@ -116,7 +122,8 @@ def _add_words(query: Query, lexicon: Lexicon, words: list[tuple[Token, bool]], 
             (in_phrase if hit.end - hit.start > 1 else covered).update(span)
     for i, (tok, corrected) in enumerate(words):
         if (i in dropped or tok.surface in lexicon.chatter or tok.stem in lexicon.chatter_stems
-                or tok.surface.isdigit() or len(tok.surface) < 2 or tok.surface in NEGATORS):
+                or tok.surface.isdigit() or len(tok.surface) < 2 or tok.surface in NEGATORS
+                or _CLOCK_WORD.fullmatch(tok.surface)):
             continue
         weight = (CORRECTED if corrected else 1.0) * (
             INSIDE_PHRASE if i in in_phrase else COVERED if i in covered else 1.0)

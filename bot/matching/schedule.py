@@ -181,7 +181,8 @@ def _parts(low: str) -> tuple[int, ...]:
 
 def _part_of(start: int, meridiem: str, end: int) -> int:
     hour = start % 12 + (12 if meridiem == "pm" and (start <= end or end == 12) else 0)
-    return EVENING_PART if hour >= 17 else DAY_PART
+    small_hours = meridiem == "am" and hour < 5  # "3am" is the night, kept with the evening
+    return EVENING_PART if hour >= 17 or small_hours else DAY_PART
 
 
 def _unattached_parts(low: str) -> bool:
