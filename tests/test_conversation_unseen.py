@@ -300,10 +300,18 @@ def test_passion_then_place_without_start_shows_matches_at_once(chat: Chat) -> N
 
 def test_nothing_found_still_suggests_easy_first_steps_nearby(chat: Chat) -> None:
     chat.command("postcode", "NG1")
-    replies = chat.command("search", "give back")
+    replies = chat.command("search", "falconry")
     assert "couldn't find anything" in replies[0].html
     assert chat.cards()
     assert any(b.data.startswith("pas:") for b in chat.buttons())
+
+
+def test_a_wish_to_help_with_no_topic_gets_ways_to_start_first_not_a_sorry(chat: Chat) -> None:
+    chat.command("postcode", "NG1")
+    replies = chat.command("search", "I just want to give back")
+    assert "Sorry" not in replies[0].html and "ways to start" in replies[0].html
+    assert "Volunteering Fair" in chat.cards()[0].html
+    assert not any("tell you when something new" in r.html for r in replies)
 
 
 def test_nothing_found_far_from_any_opportunity_says_so_kindly(chat: Chat) -> None:

@@ -35,6 +35,12 @@ def top(matcher: Matcher, text: str, **options) -> list[str]:
 
 # -- understanding what residents mean ---------------------------------------------------------
 
+def test_a_wish_to_help_has_no_topic_but_a_cause_we_lack_does(matcher):
+    assert not matcher.has_topic("I just want to give back to my community")
+    assert matcher.has_topic("falconry")
+    assert matcher.has_topic("gardening")
+
+
 def test_misspelt_words_are_understood(matcher):
     assert set(top(matcher, "volunterring with anmals")[:2]) == {"dog-walking", "cat-fostering"}
     assert top(matcher, "intrepreter")[0] == "interpreter"

@@ -19,6 +19,7 @@ from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, have
 from bot.store import Store
 
 RADIUS_KM = 25.0
+WAYS_IN = "find out about volunteering, not sure where to start"  # volunteer centres, volunteering fairs
 PLACE_SPREAD_KM = 8.0  # a place name names a district when most of its opportunities are this close to it
 PLACE_SHARE = 0.6
 CARDS = 3
@@ -88,18 +89,25 @@ class Finder:
 
     def starters(self, causes: Sequence[str], *, exclude: Iterable[str] = (), limit: int = CARDS) -> list[Match]:
         """Easy first steps near the resident, one per cause, for when their own words found
-        nothing: a good coach still suggests something nearby rather than nothing at all."""
+        nothing: a good coach still suggests something nearby rather than nothing at all. A way
+        in (a volunteer centre, a volunteering fair) comes first where there is one."""
         if not self.district:
             return []
-        skip, picked = set(exclude), []
-        for cause in causes:
-            pool = [m for m in self._local(cause, skip, _POOL, ()) if not m.opportunity.remote]
-            small = [m for m in pool if not is_big_commitment(m.opportunity)]
-            if first := (small or pool)[:1]:
-                picked.append(first[0])
-                skip.add(first[0].opportunity.id)
+        skip = set(exclude)
+        way_in = self._easiest(WAYS_IN, skip)
+        picked = [m for m in (self._easiest(cause, skip) for cause in causes) if m is not None]
         picked.sort(key=lambda m: m.distance_km if m.distance_km is not None else RADIUS_KM)
-        return picked[:limit]
+        return (([way_in] if way_in else []) + picked)[:limit]
+
+    def _easiest(self, query: str, skip: set[str]) -> Match | None:
+        """The nearby match for the query that asks least, if any; it is then skipped for the next."""
+        pool = [m for m in self._local(query, skip, _POOL, ()) if not m.opportunity.remote]
+        small = [m for m in pool if not is_big_commitment(m.opportunity)]
+        first = (small or pool)[:1]
+        if not first:
+            return None
+        skip.add(first[0].opportunity.id)
+        return first[0]
 
     def _local(self, query: str, skip: set[str], limit: int, availability: Sequence[str]) -> list[Match]:
         radius = RADIUS_KM if self.district else None

@@ -116,16 +116,19 @@ def closing(turn: Turn, matches: list[Match]) -> Reply:
 
 
 def nothing_found(turn: Turn, query: str) -> list[Reply]:
-    """Sorry, then easy first steps nearby on other causes when there are any, then the causes."""
-    sorry = wording.nothing_found(query, turn.state.postcode)
+    """Easy first steps nearby when there are any (after a "sorry" when the words named
+    something we have nothing for), then the causes, then an offer of news about the topic."""
+    topical = turn.matcher().has_topic(query)
     causes = [passion for _, passion in wording.CAUSES.values()]
     nearby = turn.finder().starters(causes, exclude=turn.excluded(with_shown=True))
+    sorry = wording.nothing_found(query, turn.state.postcode)
     if nearby:
-        replies = [Reply(sorry + "\n" + wording.starters_intro(turn.state.postcode)), *cards(turn, nearby),
-                   Reply(wording.TRY_OTHER_CAUSES, cause_buttons(query))]
+        intro = f"{sorry}\n{wording.starters_intro(turn.state.postcode)}" if topical else wording.ways_to_start(
+            turn.state.postcode)
+        replies = [Reply(intro), *cards(turn, nearby), Reply(wording.TRY_OTHER_CAUSES, cause_buttons(query))]
     else:
         replies = [Reply(sorry + "\n" + wording.TRY_OTHER_CAUSES, cause_buttons(query))]
-    topic = _alert_topic(turn)
+    topic = _alert_topic(turn) if topical else None  # news about "give back" would never come
     if topic is not None:
         turn.state.put("offer", topic)
         replies.append(Reply(wording.offer_alerts(topic or turn.state.passions), [[

@@ -158,6 +158,10 @@ def starters_intro(district: str) -> str:
     return f"Here are some easy first steps near {escape(district)} instead, on different causes:"
 
 
+def ways_to_start(district: str) -> str:
+    return f"Here are some easy ways to start near {escape(district)}:"
+
+
 def nothing_local_but_remote(district: str) -> str:
     return f"I couldn't find anything near {escape(district)}, but these can be done from home:"
 

@@ -66,6 +66,14 @@ class Matcher:
         """Understand a resident's words, correcting misspellings against this catalogue's words too."""
         return parse_query(text, self.lexicon, self.index.speller)
 
+    def has_topic(self, text: str | Query) -> bool:
+        """Whether the words say what the resident cares about or can do: a cause, a skill, any
+        word that is not chatter, whether or not an opportunity has it. "I just want to help"
+        does not, so search finds nothing for it, and the conversation offers ways to start
+        instead of a "sorry"."""
+        query = text if isinstance(text, Query) else self.parse(text)
+        return any(weight > 0 for weight in query.features.values())
+
     def search(self, text: str | Query, *, postcode: str | None = None,
                location: tuple[float, float] | None = None, radius_km: float | None = None, limit: int = 5,
                exclude: Iterable[str] = (), availability: Sequence[str] = (), age: int | None = None,
