@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from sitesrv import bindable
-from unseen_kit import hosts_for, match, same_title, scrape_all, score
+from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
+                        scrape_all)
 
 
 SITES = Path(__file__).parent / "fixtures" / "unseen_sites"
@@ -36,21 +37,17 @@ def scraped() -> dict[str, Any]:
 
 
 def test_the_unseen_sites_score_well(scraped):
-    result = score(EXPECTED, scraped["found"], TODAY)
-    assert result["f1"] >= 0.95, (result["missed"], result["extra"])
-    assert result["min_age_accuracy"] >= 0.95 and result["open_accuracy"] >= 0.95
+    assert_scores_well(EXPECTED, scraped, TODAY)
 
 
 def test_every_source_ran_without_failing(scraped):
-    assert scraped["report"].ok
-    assert all(s.found > 0 and not s.errors for s in scraped["report"].sources), scraped["report"].sources
+    assert_ran_cleanly(scraped)
 
 
 def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(scraped):
-    assert max(scraped["in_flight"].values()) <= 1
     forbidden = ("/calderbrook-council/forms/", "/wensum-valley-cvs/apply.html", "/wensum-valley-cvs/login.html",
                  "/fenland-heritage-trust/volunteer-application")
-    assert not [h.path for hits in scraped["hits"].values() for h in hits if h.path.startswith(forbidden)]
+    assert_polite(scraped, forbidden)
 
 
 @pytest.mark.parametrize("site, title, age", [

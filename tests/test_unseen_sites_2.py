@@ -25,7 +25,8 @@ from aiohttp import web
 
 from sitesrv import bindable, serve, site_app
 from scrapers.http import Fetcher
-from unseen_kit import hosts_for, match, same_title, scrape_all, score
+from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
+                        scrape_all)
 
 
 SITES = Path(__file__).parent / "fixtures" / "unseen_sites_2"
@@ -69,22 +70,18 @@ def _is_open(row: dict[str, Any]) -> bool:
 
 
 def test_the_second_unseen_sites_score_well(scraped):
-    result = score(EXPECTED, scraped["found"], TODAY)
-    assert result["f1"] >= 0.95, (result["missed"], result["extra"])
-    assert result["min_age_accuracy"] >= 0.95 and result["open_accuracy"] >= 0.95
+    assert_scores_well(EXPECTED, scraped, TODAY)
 
 
 def test_every_source_ran_without_failing(scraped):
-    assert scraped["report"].ok
-    assert all(s.found > 0 and not s.errors for s in scraped["report"].sources), scraped["report"].sources
+    assert_ran_cleanly(scraped)
 
 
 def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(scraped):
-    assert max(scraped["in_flight"].values()) <= 1
     forbidden = ("/harrowfield-council/users/", "/lowmoor-have-your-say/register", "/lowmoor-have-your-say/login",
                  "/brambling-befrienders/wp-admin/", "/kirkmoor-volunteer-centre/account/",
                  "/fellside-youth-trust/get-involved/volunteer-form/")
-    assert not [h.path for hits in scraped["hits"].values() for h in hits if h.path.startswith(forbidden)]
+    assert_polite(scraped, forbidden)
 
 
 # -- Citizen Space ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from scrapers.sources import Source
 from sitesrv import serve, site_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scrape_sites import same_title, score  # noqa: E402,F401  (re-exported for the tests)
+from scrape_sites import same_title, score  # noqa: E402  (same_title is re-exported for the tests)
 
 
 def hosts_for(expected: Mapping[str, Any]) -> list[str]:
@@ -55,3 +55,24 @@ def match(scraped: Mapping[str, Any], site: str, title: str) -> dict[str, Any]:
     rows = [o for o in scraped["found"][site] if same_title(title, o["title"])]
     assert rows, f"{title!r} not found on {site}: {[o['title'] for o in scraped['found'][site]]}"
     return rows[0]
+
+
+def assert_scores_well(expected: Mapping[str, Any], scraped: Mapping[str, Any], today: dt.date) -> None:
+    """Scored as the benchmark scores: F1, minimum ages and open/closed all at 0.95 or better."""
+    result = score(expected, scraped["found"], today)
+    assert result["f1"] >= 0.95, (result["missed"], result["extra"])
+    assert result["min_age_accuracy"] >= 0.95 and result["open_accuracy"] >= 0.95
+
+
+def assert_ran_cleanly(scraped: Mapping[str, Any]) -> None:
+    """Every source found something and none failed."""
+    report = scraped["report"]
+    assert report.ok
+    assert all(s.found > 0 and not s.errors for s in report.sources), report.sources
+
+
+def assert_polite(scraped: Mapping[str, Any], forbidden: tuple[str, ...]) -> None:
+    """One request at a time per site, and no path that robots.txt forbids (given as prefixes)."""
+    assert max(scraped["in_flight"].values()) <= 1
+    assert not [h.path for hits in scraped["hits"].values() for h in hits if h.path.startswith(forbidden)]
+
