@@ -45,7 +45,7 @@ def unsupported(turn: Turn) -> list[Reply]:
 def _passion(turn: Turn, typed: str) -> list[Reply]:
     if read.key(typed) in read.GREETINGS:
         return [turn.ask_passion()]
-    if read.declines(typed) or read.asks_back(typed):
+    if read.no_answer(typed) or read.asks_back(typed):
         return [Reply(wording.PASSION_EXAMPLES), turn.ask_passion()]
     said = _take_place(turn, typed)
     if said.rest_is_filler:
@@ -72,7 +72,7 @@ def _skills(turn: Turn, typed: str) -> list[Reply]:
     said = _take_place(turn, typed)
     if said.rest_is_filler and said.district:
         return [*said.replies, turn.ask_skills()]
-    skills = "" if read.declines(said.rest) else read.skills_from(said.rest)
+    skills = "" if read.no_answer(said.rest) else read.skills_from(said.rest)
     turn.state.change(skills=skills)
     return [*said.replies, *_after_skills(turn)]
 
@@ -190,6 +190,8 @@ def _anything(turn: Turn, typed: str) -> list[Reply]:
         return results.answer_offer(turn, key in read.YES)
     if key in read.YES or key in read.NO:
         return [Reply(wording.ASK_FOR_WORDS)]
+    if read.asks_about_roles(typed):
+        return [Reply(wording.DBS_ANSWER if read.mentions_dbs(typed) else wording.ASK_THE_ORGANISATION)]
     district, rest = _district_or_place_name(turn, typed)
     if district and read.only_filler(rest):
         turn.state.change(postcode=district)

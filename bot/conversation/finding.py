@@ -19,6 +19,7 @@ from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, have
 from bot.store import Store
 
 RADIUS_KM = 25.0
+NEAR_KM = 15.0  # when even the nearest match is further than this, the coach says so
 WAYS_IN = "find out about volunteering, not sure where to start"  # volunteer centres, volunteering fairs
 PLACE_SPREAD_KM = 8.0  # a place name names a district when most of its opportunities are this close to it
 PLACE_SHARE = 0.6
@@ -44,6 +45,13 @@ def is_big_commitment(opp: Opportunity) -> bool:
 class Found:
     matches: list[Match]
     reach: Literal["local", "remote", "none"]
+
+
+def nearest_km(matches: Sequence[Match]) -> float | None:
+    """How far the nearest match is, or None when one can be done from home or has no place."""
+    if not matches or any(m.opportunity.remote or m.distance_km is None for m in matches):
+        return None
+    return min(m.distance_km for m in matches if m.distance_km is not None)
 
 
 def store_matcher(store: Store) -> MatcherHolder:

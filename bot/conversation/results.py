@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import buttons, wording
 from bot.conversation.cards import card
-from bot.conversation.finding import Found, is_big_commitment
+from bot.conversation.finding import NEAR_KM, Found, is_big_commitment, nearest_km
 from bot.conversation.state import Step
 from bot.conversation.turn import Turn, cause_buttons
 from bot.matching import Match
@@ -174,4 +174,7 @@ def _alert_topic(turn: Turn) -> str | None:
 def _intro(turn: Turn, found: Found) -> str:
     if found.reach == "remote":
         return wording.nothing_local_but_remote(turn.state.postcode)
+    nearest = nearest_km(found.matches)
+    if turn.state.postcode and nearest is not None and nearest > NEAR_KM:
+        return wording.only_far_away(turn.state.postcode, nearest)
     return wording.results_intro(len(found.matches), turn.state.postcode)

@@ -27,13 +27,15 @@ _PHRASES = [re.compile(p, re.I) for p in (
     r"^(?:i live in|my postcode is|postcode|near)\s+",
     r"^(?:more|really|mostly|rather)?\s*into\s+",
     r"^(?:really\s+)?(?:love|adore|enjoy)\s+",
-    r"^(?:i\s+)?(?:just\s+)?(?:really\s+)?(?:wanna|want to|would like to|'d like to)\s+"
-    r"(?:(?:help(?:\s+out)?|volunteer|do something)\s+)?(?:(?:with|for|at|about|in)\s+)?",
+    r"^(?:i'?m|i am)\s+(?:only\s+)?\d{1,2}(?:\s*(?:years?\s+old|yrs?(?:\s+old)?|y/?o))?\s*(?:,|\band\b|\.)?\s*",
+    r"^(?:i\s+)?(?:just\s+)?(?:really\s+)?(?:wanna|want to|would like to|'d like to|need to|have to|'ve got to|got to)\s+"
+    r"(?:(?:help(?:\s+out)?|volunteer|do something|do(?:\s+some)?\s+volunteering)\s+)?(?:(?:with|for|at|about|in)\s+)?",
 )]
 _TRAILING = re.compile(r"[\s,.!?]*(?:\b(?:instead|please|thanks|thank you|really|innit|lol|tbh|mate)\b[\s,.!?]*)*$", re.I)
 _PLACE_TAIL = re.compile(r"[\s,]*\b(?:(?:i|we)\s+(?:live|am|are|'m|'re)\s+|i'?m\s+|based\s+)?"
                          r"(?:near|in|around|at|from)\s*[.!]?$", re.I)
-_CHANGE_OF_MIND = re.compile(r"^\s*(?:actually|instead|rather)\b|\bmore into\b|\binstead\b", re.I)
+_CHANGE_OF_MIND = re.compile(r"^\s*(?:(?:hmm+|um+|erm+|oh|well|ok|okay|no|sorry)\b[\s,!.]*)*(?:actually|instead|rather)\b|"
+                             r"\bmore into\b|\binstead\b|\bi(?:'?d| would)\s+(?:much\s+)?(?:rather|prefer)\b(?!\s+not\b)", re.I)
 
 _AVAILABILITY = {
     "one-off": re.compile(r"\bone[- ]?offs?\b|\bonce\b|\bone time\b|\bsingle\b", re.I),
@@ -98,6 +100,7 @@ _FILLER = {
     "we", "we're", "are", "based", "area", "district", "here", "and", "so", "just", "oh", "well",
     "sorry", "i've", "ive", "me", "that", "this", "one", "please", "thanks", "hi", "hello",
     "meant", "mean", "oops", "no", "not", "wait", "correction", "instead", "change", "place",
+    "wrong", "typo", "mistake", "should", "be", "was", "right", "correct", "new",
 }
 
 
@@ -166,6 +169,27 @@ def declines(text: str) -> bool:
     return not said or said in DECLINE
 
 
+def no_answer(text: str) -> bool:
+    """'yes', 'ok' or 'dunno' to a question that wants words: nothing to keep as the answer."""
+    return declines(text) or key(text) in YES
+
+
+_ABOUT_ROLES = re.compile(r"\b(?:dbs|criminal record|accessible|access|wheelchairs?|disabled|disability|step[- ]free|"
+                          r"cost|costs|pay|paid|expenses|age|old enough|these|this one|them|they)\b", re.I)
+_ASKS = re.compile(r"^(?:are|is|do|does|can|could|will|would|what|what's|whats|how|who|where|when|why)\b", re.I)
+
+
+def asks_about_roles(text: str) -> bool:
+    """'are any of these wheelchair accessible?', 'what's a DBS check?': a question about the
+    roles shown, to be answered, not taken as a new passion."""
+    said = clean(text)
+    return said.endswith("?") and _ASKS.match(said) is not None and _ABOUT_ROLES.search(said) is not None
+
+
+def mentions_dbs(text: str) -> bool:
+    return bool(re.search(r"\bdbs\b|criminal record", text, re.I))
+
+
 def asks_back(text: str) -> bool:
     """'like what?', 'why do you need that?': a question back, not an answer ('what about dogs?' is one)."""
     said = clean(text)
@@ -193,8 +217,19 @@ def split_times(text: str) -> tuple[list[str], str]:
     kept = [p for p in parts if not _only_time_or_place(p)]
     if not kept:
         return [], text
-    times = [code for code in _AVAILABILITY if any(_AVAILABILITY[code].search(p) for p in parts if p not in kept)]
+    said_when = [p for p in parts if p not in kept]
+    for i, part in enumerate(kept):
+        without = _TIME_PHRASE.sub("", part).strip(" ,")
+        if without != part and has_words(without):
+            said_when += _TIME_PHRASE.findall(part)
+            kept[i] = without
+    times = [code for code in _AVAILABILITY if any(_AVAILABILITY[code].search(p) for p in said_when)]
     return times, ", ".join(kept)
+
+
+_DAY_TIME = r"(?:week ?ends?|week ?days?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|evenings?|mornings?|afternoons?)"
+_TIME_PHRASE = re.compile(rf"\s*\b(?:on|at|in|during|every|most)\s+(?:the\s+)?{_DAY_TIME}(?:\s+(?:(?:and|or|&)\s+)?{_DAY_TIME})*\b"
+                          r"(?:\s+(?:only|mostly|too)\b)?(?=\s*$|\s+(?:and|or|if|when)\b)", re.I)
 
 
 def _only_time_or_place(part: str) -> bool:
@@ -206,8 +241,9 @@ def _only_time_or_place(part: str) -> bool:
 
 
 def changes_mind(text: str) -> bool:
-    """'actually I'm more into gardening': a new passion, even in the middle of another question."""
-    return bool(_CHANGE_OF_MIND.search(text))
+    """'actually I'm more into gardening': a new passion, even in the middle of another question.
+    'I'd prefer weekends' only says when, so it is an answer, not a new passion."""
+    return bool(_CHANGE_OF_MIND.search(text)) and not _only_time_or_place(passion_from(text))
 
 
 def passion_from(text: str) -> str:

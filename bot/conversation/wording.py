@@ -166,6 +166,11 @@ def nothing_local_but_remote(district: str) -> str:
     return f"I couldn't find anything near {escape(district)}, but these can be done from home:"
 
 
+def only_far_away(district: str, km: float) -> str:
+    return (f"I couldn't find anything close to {escape(district)} just now. "
+            f"These are the nearest, about {round(km)} km away:")
+
+
 TRY_OTHER_CAUSES = "You could try one of these instead, or tell me something else you care about."
 NOTHING_MORE = "That's everything I have like that for now."
 NOTHING_SMALLER = (
@@ -187,6 +192,15 @@ def start_small(count: int) -> str:
 DBS_EXPLAINED = (
     "<i>A DBS check is a criminal record check. The organisation arranges it, "
     "and it is usually free for volunteers.</i>"
+)
+
+DBS_ANSWER = (
+    "A DBS check is a criminal record check. The organisation arranges it, and it is usually free "
+    "for volunteers. Many roles don't need one. Tell me if you'd like something different."
+)
+ASK_THE_ORGANISATION = (
+    "Good question. Each card's “Apply or find out more” link has the details, and the organisation "
+    "will be happy to answer. Tell me if you'd like something different."
 )
 
 # -- card lines ---------------------------------------------------------------------------------
