@@ -203,6 +203,17 @@ def test_a_resident_stuck_at_the_place_question_can_go_on_without_one(chat: Chat
     assert chat.step() is Step.TIME
 
 
+def test_an_age_said_with_the_passion_leaves_out_roles_for_older_volunteers(chat: Chat) -> None:
+    chat.command("start")
+    chat.say("I'm 15 and I love animals")
+    chat.press_label("Skip")
+    chat.say("NG12")
+    chat.say("weekends")
+    ages = [chat.store.get_opportunity(i).min_age for i in chat.card_ids()]
+    assert ages and all(age is None or age <= 15 for age in ages)
+    assert "Your age, as you told me: 15" in chat.command("mydata")[0].html
+
+
 def test_unknown_district_is_named(chat: Chat) -> None:
     chat.command("start")
     chat.say("gardening")

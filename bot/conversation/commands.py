@@ -101,6 +101,8 @@ def mydata(turn: Turn, args: str) -> list[Reply]:
     lines.append(line("What you're good at", state.skills or "not given"))
     where = f"{state.postcode} (only the first part of your postcode)" if state.postcode else "not given"
     lines.append(line("Where you are", where))
+    if (age := state.data.get("age")) is not None:
+        lines.append(line("Your age, as you told me", str(age)))
     times = ", ".join(wording.AVAILABILITY.get(a, a) for a in state.availability)
     lines.append(line("Time you have", times or "not given"))
     lines.append(line("Where we are in our chat", wording.STEP_NAMES.get(state.step.value, state.step.value)))

@@ -65,10 +65,11 @@ class Finder:
     """One turn's searches, with the resident's place, times and exclusions."""
 
     def __init__(self, matcher: Matcher, *, district: str = "", availability: Sequence[str] = (),
-                 today: dt.date | None = None):
+                 age: int | None = None, today: dt.date | None = None):
         self.matcher = matcher
         self.district = district
         self.availability = list(availability)
+        self.age = age  # as the resident said it; roles for older volunteers are left out
         self.today = today
 
     def find(self, query: str, *, exclude: Iterable[str] = (), limit: int = CARDS) -> Found:
@@ -126,10 +127,10 @@ class Finder:
                exclude: Iterable[str] = (), limit: int = CARDS, availability: Sequence[str] = ()) -> list[Match]:
         try:
             return self.matcher.search(query, postcode=district or None, radius_km=radius_km, limit=limit,
-                                       exclude=exclude, availability=availability, today=self.today)
+                                       exclude=exclude, availability=availability, age=self.age, today=self.today)
         except (InvalidPostcode, UnknownPostcode):
             return self.matcher.search(query, limit=limit, exclude=exclude, availability=availability,
-                                       today=self.today)
+                                       age=self.age, today=self.today)
 
 
 _PLACE_NOISE = re.compile(r"\(.*?\)|\b(?:city centre|citywide)\b", re.I)

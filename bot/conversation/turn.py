@@ -38,8 +38,8 @@ class Turn:
         return self.today or dt.date.today()
 
     def finder(self) -> Finder:
-        return Finder(self._matcher(), district=self.state.postcode,
-                      availability=self.state.availability, today=self.today)
+        return Finder(self._matcher(), district=self.state.postcode, availability=self.state.availability,
+                      age=self.state.data.get("age"), today=self.today)
 
     def passion_query(self) -> str:
         """What to search for from the resident's answers: their passions, then their skills."""
