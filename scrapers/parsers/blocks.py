@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bs4 import NavigableString, Tag
 
-from scrapers.parsers import dom
+from scrapers.parsers import dom, words
 from scrapers.parsers.facts import fact_field
 
 MAX_BLOCKS = 600
@@ -97,6 +97,7 @@ def find_blocks(main: Tag, base_url: str) -> list[Block]:
     blocks += _deflist_blocks(page)
     blocks += _accordion_blocks(page)
     blocks += _linked_list_items(page, card_ids)
+    blocks += _role_document_links(page, blocks)
     blocks += _section_blocks(page, cards)
     blocks = blocks[:MAX_BLOCKS]
     contexts = _Contexts(page, cards)
@@ -137,6 +138,12 @@ def _card_elements(main: Tag) -> list[Tag]:
 
 _HEADING_SET = frozenset(dom.HEADINGS)
 _EMPHASIS = frozenset(("a", "strong", "b"))
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold(?:er)?|[6-9]00)\b", re.I)
+
+
+def _is_bold(tag: Tag) -> bool:
+    """<strong>, <b>, or what site builders write instead: <span style="font-weight:bold">."""
+    return tag.name in ("strong", "b") or (tag.name == "span" and bool(_BOLD_STYLE.search(str(tag.get("style") or ""))))
 
 
 def _looks_like_item(el: Tag) -> bool:
@@ -147,13 +154,15 @@ def _looks_like_item(el: Tag) -> bool:
                 heads += 1
                 if heads > 3:
                     return False
-            elif node.name in _EMPHASIS:
+            elif node.name in _EMPHASIS or _is_bold(node):
                 marked += 1
         else:
             chars += len(node)
             if chars > 6000:
                 return False
     if el.name == "tr" and not heads:
+        return False
+    if heads >= 2 and _names_sub_roles(el):
         return False
     if not heads and not marked:
         return False
@@ -162,6 +171,15 @@ def _looks_like_item(el: Tag) -> bool:
     if el.name == "p":
         return bool(_leading_strong(el))
     return bool(heads) or bool(_title_link(el)) or bool(_leading_strong(el))
+
+
+def _names_sub_roles(el: Tag) -> bool:
+    """A panel whose first heading is followed by deeper headings naming roles ("Community Panels", then
+    "Scrutiny Panel member" and its facts) is a group of those roles, not one item: its headings become sections."""
+    heads = el.find_all(dom.HEADINGS)
+    top = dom.heading_level(heads[0])
+    return any(dom.heading_level(h) > top and (words.has_role_noun(t := dom.text_of(h)) or words.has_group_noun(t))
+               and not words.is_generic_heading(t) and not fact_field(t) for h in heads[1:])
 
 
 def _card_block(page: Page, card: Tag) -> Block | None:
@@ -194,7 +212,7 @@ def _title_link(el: Tag) -> Tag | None:
 
 def _leading_strong(el: Tag) -> Tag | None:
     """<li><strong>Befriender</strong> – visit someone weekly</li>: bold words that start the item."""
-    strong = el.find(["strong", "b"])
+    strong = el.find(_is_bold)
     if strong is None:
         return None
     text = dom.text_of(strong)
@@ -363,8 +381,13 @@ def definition_pairs(dl: Tag) -> list[tuple[Tag, list[Tag]]]:
 
 
 def _is_item_list(pairs: list[tuple[Tag, list[Tag]]]) -> bool:
+    """Terms naming items (linked, or with long descriptions), not a list of labels ("Who can apply",
+    "Closing date", "What you'll do") whose values are one item's facts however long they run."""
     if any(dt.find("a", href=True) for dt, _ in pairs):
         return True
+    labels = sum(1 for dt, _ in pairs if fact_field(t := dom.text_of(dt)) or words.is_generic_heading(t))
+    if labels * 2 > len(pairs):
+        return False
     lengths = [len(dom.text_of(d)) for _, dds in pairs for d in dds]
     return bool(lengths) and (sum(lengths) / len(lengths) > 80 or any(d.find(["p", "ul"]) for _, dds in pairs for d in dds))
 
@@ -396,6 +419,22 @@ def _linked_list_items(page: Page, card_ids: set[int]) -> list[Block]:
         url = _page_link(page, a)
         blocks.append(Block(title=title, body=_body_without(li, a), link=url, kind="list", anchor=li,
                             covers=_ids(li), fact_sources=[li], links=_links(page, li)))
+    return blocks
+
+
+def _role_document_links(page: Page, found: list[Block]) -> list[Block]:
+    """A role named in running text by a link to its role description ("We are not recruiting to the
+    <a>Maternity Support Volunteer role description</a> at the moment"): the sentence around it is its text."""
+    from scrapers.parsers.titles import is_role_document_name
+
+    covered = {i for b in found for i in b.covers}
+    blocks: list[Block] = []
+    for a in page.main.find_all("a", href=True):
+        holder = a.parent
+        if id(a) in covered or not isinstance(holder, Tag) or not is_role_document_name(title := dom.text_of(a)):
+            continue
+        blocks.append(Block(title=title, body=_body_without(holder, a), link=None, kind="list", anchor=a,
+                            covers=_ids(a), fact_sources=[holder], links=_links(page, holder)))
     return blocks
 
 

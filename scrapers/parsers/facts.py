@@ -59,7 +59,7 @@ _NOT_ONGOING = re.compile(r"^\s*(?:ongoing|none|n/?a|open|rolling|no closing dat
 
 _CLOSED = [re.compile(p, _I) for p in (
     r"\bno\s+longer\s+(?:accepting|taking|open|available|recruiting|running|possible\s+to\s+(?:apply|respond))",
-    r"\brecruitment(?:\s+(?:for|to)\s+[\w\s]{1,30}?)?\s+(?:is\s+|has\s+been\s+)?(?:currently\s+|now\s+|temporarily\s+)?(?:closed|paused|suspended|on\s+hold)\b",
+    r"\brecruitment(?:\s+(?:for|to)\s+[\w\s]{1,30}?)?\s+(?:is\s+|has\s+been\s+|has\s+)?(?:currently\s+|now\s+|temporarily\s+)?(?:closed|paused|suspended|on\s+hold)\b",
     r"\b(?:applications|nominations|registrations?|entries|bookings)\s+(?:for\s+[\w\s]{1,40}?\s+)?(?:are\s+|is\s+|have\s+|has\s+)?(?:now\s+|currently\s+)?closed\b",
     r"\b(?:this|the)\s+(?:role|opportunity|vacancy|consultation|survey|position|post|programme|questionnaire)\s+(?:is\s+|has\s+|has\s+now\s+)?(?:now\s+|currently\s+)?(?:closed|expired|filled|been\s+filled)\b",
     r"\b(?:this|the)\s+(?:consultation|survey|questionnaire)\s+(?:closed|ended|finished)\s+on\b",

@@ -17,6 +17,7 @@ MAYBE = 2
 _NEG_CONTEXT = re.compile(
     r"\b(?:news|latest\s+(?:news|updates|posts|stories|articles)|blog|press|stories|story|testimonials?|thank|thanks|"
     r"faqs?|frequently\s+asked|questions|polic(?:y|ies)|history|handbook|minutes|results|events?\s+calendar|"
+    r"(?:useful\s+|key\s+|related\s+)?documents|downloads|publications|"
     r"long\s+service|case\s+stud\w*|information\s+for|parents\s+and\s+carers|for\s+parents|past\s+events|"
     r"in\s+their\s+own\s+words|hear\s+from|what\s+(?:our\s+)?volunteers\s+say|volunteer\s+voices|meet\s+our\s+volunteers)\b", re.I)
 _SOFT_NEG_CONTEXT = re.compile(
@@ -78,11 +79,19 @@ def judge(title: str, body: str, fields: dict[str, Any], *, link: str | None = N
     if title.rstrip().endswith(".") or len(title.split()) > 10:
         score -= 2
     threshold = ACCEPT if lenient is None else lenient
+    if score >= threshold and lenient is None and link and not _says_what_it_is(title, fields, extra):
+        return Verdict("maybe", score, "only its words and place point to an opportunity; its own page decides")
     if score >= threshold:
         return Verdict("accept", score, "enough signs of an opportunity")
     if score >= MAYBE and lenient is None:
         return Verdict("maybe", score, "some signs; its own page decides")
     return Verdict("reject", score, "too few signs of an opportunity")
+
+
+def _says_what_it_is(title: str, fields: dict[str, Any], extra: int) -> bool:
+    """Evidence of its own, beyond words any page about a service uses ("Register to vote"): a role or group
+    in the title, a minimum age, a time, a deadline, or what the listing's structure says of it."""
+    return bool(extra or _title_score(title) or _fact_score(fields))
 
 
 def rejection(title: str, body: str = "", context: list[str] = (), weak_title: bool = False) -> str | None:

@@ -28,6 +28,10 @@ _TRAILING_WHEN = [
     re.compile(r"\s*[(\[](?:closes|closing|closing\s+date|deadline|apply\s+by)[^)\]]*[)\]]\s*$", _I),
     re.compile(r"\s*[-–—:,]\s*(?:closes|closing\s+date|deadline|apply\s+by)\b.*$", _I),
 ]
+# "Ward Companion role description (PDF, 96KB)": a link to a role's document names the role, then the document
+_DOCUMENT_SUFFIX = re.compile(r"(?<=\w)\s*[-–—:,(]?\s*\b(?:role|job|volunteer)\s+(?:description|profile|specification|outline|pack)"
+                              r"\)?\s*(?:\((?:pdf|word|docx?)\b[^)]*\))?$", _I)
+_FILE_NOTE = re.compile(r"(?<=\w)\s*\((?:pdf|word|docx?|excel|odt)\b[^)]*\)\s*$", _I)
 _WANTED = re.compile(r"^(.+?)\s+(?:needed|wanted|required|sought)\b.*$", _I)
 _HOOK_ROLE = re.compile(r"^(?:could|would|can|will)\s+you\s+be\s+(?:a|an|our|the)\s+(?:next\s+|new\s+)?(.+?)\s*\?*$|"
                         r"^(?:are\s+you|want\s+to\s+be|fancy\s+being|do\s+you\s+want\s+to\s+be)\s+(?:a|an|our|the)\s+(?:next\s+|new\s+)?(.+?)\s*\?*$", _I)
@@ -56,8 +60,15 @@ def clean_title(raw: str, site_names: Iterable[str] = ()) -> str:
         title = f"{m.group(1)} {m.group(2)}"
     for pattern in _TRAILING_WHEN:
         title = pattern.sub("", title)
+    title = _DOCUMENT_SUFFIX.sub("", _FILE_NOTE.sub("", title))
     title = title.strip(" .:;,!–-—|")
     return title[:1].upper() + title[1:] if title else title
+
+
+def is_role_document_name(text: str) -> bool:
+    """Link text naming a role's own document: "Maternity Support Volunteer role description (PDF, 90KB)"."""
+    m = _DOCUMENT_SUFFIX.search(_FILE_NOTE.sub("", " ".join(text.split())))
+    return m is not None and not m.group(0).strip(" -–—:,(").lower().startswith("job")  # a job description is paid work
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:

@@ -21,7 +21,7 @@ ROLE_NOUNS = (
     "researcher", "greeter", "welcomer", "aider", "responder", "lifeguard", "observer", "custodian", "archivist",
     "cataloguer", "conservator", "recorder", "monitor", "checker", "handyperson", "handyman", "packer", "sorter",
     "collector", "deliverer", "campaigner", "activist", "patroller", "knitter", "signposter", "captain",
-    "supervisor", "instructor", "fixer", "mender", "repairer",
+    "supervisor", "instructor", "fixer", "mender", "repairer", "walker", "carer",
 )
 GROUP_NOUNS = (
     "panel", "forum", "council", "committee", "group", "club", "board", "network", "scheme", "programme",
@@ -123,12 +123,12 @@ _GENERIC = re.compile(
     r"details|information|faqs?|eligibility|expectations|process)|overview|introduction|summary|background|contact(?:\s+(?:us|details|the\s+team))?|"
     r"get\s+in\s+touch|training(?:\s+and\s+(?:support|development))?|support(?:\s+and\s+training)?|expenses.*|benefits.*|rewards|"
     r"faqs?|frequently\s+asked\s+questions.*|questions.*|common\s+questions.*|.*handbook.*|more\s+information|further\s+information|"
-    r"find\s+out\s+more|useful\s+(?:links|information|contacts)|related(?:\s+\w+)?|see\s+also|other\s+ways\s+to\s+.*|"
+    r"find\s+out\s+more|useful\s+(?:links|information|contacts|documents|downloads|resources)|related(?:\s+\w+)?|see\s+also|other\s+ways\s+to\s+.*|"
     r"other\s+opportunities|can'?t\s+volunteer.*|not\s+able\s+to\s+volunteer.*|documents|downloads|resources|polic(?:y|ies).*|"
     r"our\s+.*polic(?:y|ies).*|.*\bpolicy\b.*|.*history|(?:volunteer(?:ing)?\s+)?stories|testimonials|case\s+studies|thank.*|"
     r"news|latest.*|updates|blog|press|events?\s+calendar|what'?s\s+on|key\s+dates|timeline|eligibility|requirements|"
     r"the\s+role|role\s+description|person\s+specification|responsibilities|duties|next\s+steps|apply(?:\s+now|\s+online)?|"
-    r"application\s+(?:form|process)|how\s+to\s+.*|vetting.*|safeguarding|privacy.*|cookies.*|accessibility.*|feedback|"
+    r"application\s+(?:form|process)|.*\bapplication\s+(?:form|pack)\b.*|how\s+to\s+.*|vetting.*|safeguarding|privacy.*|cookies.*|accessibility.*|feedback|"
     r"share\s+(?:this\s+)?(?:page|on)?.*|follow\s+us|newsletter|sign\s+up\s+to\s+our\s+newsletter|search.*|filter.*|refine.*|"
     r"results|minutes|agenda|terms.*|in\s+this\s+section|on\s+this\s+page|contents|quick\s+links|categories|tags|archives?|"
     r"\d+\.\s.*|\d+\s+years\s+of\s+volunteering|long\s+service.*|(?:important|warning|notice|please\s+note|note|update|reminder)\b.*|"
