@@ -46,7 +46,7 @@ def find_dates(text: str, today: dt.date) -> list[tuple[int, int, dt.date]]:
 def _years_from_range_ends(text: str, found: list[tuple[int, int, dt.date]]) -> list[tuple[int, int, dt.date]]:
     """"1 June to 31 August 2026": the first date takes its year from the second."""
     for i in range(len(found) - 1):
-        (s1, e1, d1), (s2, e2, d2) = found[i], found[i + 1]
+        (s1, e1, d1), (s2, _, d2) = found[i], found[i + 1]
         if RANGE_JOIN.match(text[e1:s2]) and not re.search(r"\d{4}", text[s1:e1]):
             year = d2.year if (d1.month, d1.day) <= (d2.month, d2.day) else d2.year - 1
             found[i] = (s1, e1, _safe(year, d1.month, d1.day) or d1)

@@ -8,8 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.catalogue import add_opportunities
 from bot.conversation import Conversation, Step, wording
 from bot.messages import Button, Incoming, Reply
@@ -93,11 +91,6 @@ class Chat:
         self.press_label("Skip")
         self.say(postcode)
         return self.press_label("Done")
-
-
-@pytest.fixture
-def chat(seeded_store: Store) -> Chat:
-    return Chat(seeded_store)
 
 
 # -- /start and its questions -------------------------------------------------------------------

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.catalogue import ensure_seeded
 from bot.conversation import Conversation, Step, wording
 from bot.conversation import understanding as read
 from bot.store import Store
@@ -22,22 +22,8 @@ UNSEEN = FIXTURES / "unseen_residents.jsonl"
 PASS_RATE = 1.0  # raised to what the fixes reach; a regression makes the fixture test fail
 
 
-def unseen_conversations() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def shared_store() -> Iterator[Store]:
-    """One seeded store for the module: each conversation is its own resident."""
-    store = Store(":memory:")
-    ensure_seeded(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def chat(seeded_store: Store) -> Chat:
-    return Chat(seeded_store)
+def read_conversations(path: Path = UNSEEN) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 # -- running one fixture conversation ------------------------------------------------------------
@@ -139,7 +125,7 @@ def run_conversation(store: Store, conversation: dict[str, Any], resident_id: in
 
 def run_all(store: Store) -> list[Outcome]:
     return [run_conversation(store, conv, 10_000 + number)
-            for number, conv in enumerate(unseen_conversations())]
+            for number, conv in enumerate(read_conversations())]
 
 
 # -- the behaviours, one by one -------------------------------------------------------------------
@@ -325,7 +311,7 @@ def test_nothing_found_far_from_any_opportunity_says_so_kindly(chat: Chat) -> No
 # -- the whole set ---------------------------------------------------------------------------------
 
 def test_the_fixture_has_forty_or_more_varied_conversations() -> None:
-    conversations = unseen_conversations()
+    conversations = read_conversations()
     assert len(conversations) >= 40
     assert len({c["id"] for c in conversations}) == len(conversations)
 

@@ -7,37 +7,22 @@ The behaviour tests before the whole-set test pin down what the fixes made work.
 """
 from __future__ import annotations
 
-import json
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from bot.catalogue import ensure_seeded
 from bot.conversation import Step
 from bot.conversation import understanding as read
 from bot.store import Store
 from test_conversation import FIXTURES, Chat
-from test_conversation_unseen import Outcome, run_conversation
+from test_conversation_unseen import Outcome, read_conversations, run_conversation
 
 UNSEEN_2 = FIXTURES / "unseen_residents_2.jsonl"
 PASS_RATE = 50 / 52  # raised to what the fixes reach; a regression makes the fixture test fail
 
 
 def conversations() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in UNSEEN_2.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def shared_store() -> Iterator[Store]:
-    store = Store(":memory:")
-    ensure_seeded(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def chat(seeded_store: Store) -> Chat:
-    return Chat(seeded_store)
+    return read_conversations(UNSEEN_2)
 
 
 def run_all(store: Store) -> list[Outcome]:
