@@ -8,6 +8,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.catalogue import add_opportunities
 from bot.conversation import Conversation, Step, wording
 from bot.messages import Button, Incoming, Reply
@@ -205,6 +207,14 @@ def test_an_age_said_with_the_passion_leaves_out_roles_for_older_volunteers(chat
     ages = [chat.store.get_opportunity(i).min_age for i in chat.card_ids()]
     assert ages and all(age is None or age <= 15 for age in ages)
     assert "Your age, as you told me: 15" in chat.command("mydata")[0].html
+
+
+@pytest.mark.parametrize("said", ["something with my kids, they're 8 and 10", "I have 2 kids aged 8 and 10",
+                                  "litter picking, I'm 5 minutes from the park"])
+def test_other_peoples_ages_and_other_numbers_are_not_the_residents_age(chat: Chat, said: str) -> None:
+    chat.command("start")
+    chat.say(said)
+    assert "age" not in chat.state()["state_data"]
 
 
 def test_unknown_district_is_named(chat: Chat) -> None:

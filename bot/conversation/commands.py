@@ -20,7 +20,10 @@ def run(turn: Turn, command: str, args: str) -> list[Reply]:
 
 
 def start(turn: Turn, args: str) -> list[Reply]:
-    return dialogue.start(turn)
+    """/start, and '/start litter picking' answers the first question at once. A single code
+    with digits or underscores (a Telegram deep link's payload) is not an answer."""
+    said = args if read.has_words(args) and not read.is_token(args) else ""
+    return dialogue.start(turn, said)
 
 
 def search(turn: Turn, args: str) -> list[Reply]:
@@ -29,6 +32,9 @@ def search(turn: Turn, args: str) -> list[Reply]:
     if district:
         turn.state.change(postcode=district)
         turn.state.drop("place_skipped")
+    times, words = _times_in_search(words)
+    if times:
+        turn.state.change(availability=times)
     if read.has_words(words) and not read.only_filler(words):
         return results.show(turn, read.shorten_words(words, read.MAX_PASSION_CHARS))
     if turn.state.passions:
@@ -36,9 +42,19 @@ def search(turn: Turn, args: str) -> list[Reply]:
     return [Reply(wording.SEARCH_HOW)]
 
 
+def _times_in_search(words: str) -> tuple[list[str], str]:
+    """'/search weekends NG7', '/search dog walking weekends': the times, and what to look for."""
+    if times := read.only_times(words):
+        return times, ""
+    return read.split_times(words)
+
+
 def postcode(turn: Turn, args: str) -> list[Reply]:
     if not args:
         return [Reply(wording.POSTCODE_HOW)]
+    found, rest = read.district_in(args)
+    if found and read.only_filler(rest):
+        args = found  # '/postcode my postcode is LE4 5AB'
     district, problem = dialogue.postcode_given(args)
     if district is None:
         return [Reply(problem)]
@@ -117,7 +133,7 @@ def mydata(turn: Turn, args: str) -> list[Reply]:
     if state.created_at:
         lines.append(line("First message", state.created_at[:10]))
     lines.append("\n" + wording.MYDATA_FOOTER)
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines)), *turn.prompt()]  # then the question they were in the middle of
 
 
 def _listing(turn: Turn, label: str, ids: list[str]) -> list[str]:

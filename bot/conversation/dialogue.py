@@ -12,7 +12,6 @@ from bot.conversation import understanding as read
 from bot.conversation.finding import place_names
 from bot.conversation.state import Step
 from bot.conversation.turn import Turn
-from bot.matching.schedule import age_from_text
 from bot.messages import Reply
 from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, haversine_km, parse_postcode
 
@@ -21,15 +20,22 @@ LOCATION_MAX_KM = 30.0  # a shared location further than this from any district 
 _FLOW_KEYS = ("place_given", "time_given", "quick", "offer", "declined", "before_topic", "broadcast")
 
 
-def start(turn: Turn) -> list[Reply]:
+def start(turn: Turn, said: str = "") -> list[Reply]:
+    """The welcome and the first question; words typed after /start already answer it."""
     turn.state.change(step=Step.PASSION)
     turn.state.drop(*_FLOW_KEYS)
+    if said:
+        return [Reply(wording.WELCOME), *text(turn, said)]
     return [Reply(wording.WELCOME), turn.ask_passion()]
 
 
 def text(turn: Turn, typed: str) -> list[Reply]:
     """Free text, read according to the question the resident was last asked."""
     typed = read.clean(typed)
+    if read.has_link(typed):
+        typed = read.without_links(typed)
+        if not read.has_words(typed):
+            return [Reply(wording.NO_LINKS), *(turn.prompt() or [Reply(wording.ASK_FOR_WORDS)])]
     if not read.has_words(typed):
         return [Reply(wording.NO_WORDS), *(turn.prompt() or [Reply(wording.ASK_FOR_WORDS)])]
     answer = {Step.PASSION: _passion, Step.SKILLS: _skills, Step.PLACE: _place,
@@ -59,7 +65,7 @@ def _passion_and_times(turn: Turn, typed: str) -> str:
     """The passion in an answer that may also say when ('love dogs, free Saturdays') or how old
     the resident is ("I'm 15 and..."): the times are kept as their availability, and not asked
     for again; the age is kept so that roles they are too young for are left out."""
-    if (age := age_from_text(typed)) is not None:
+    if (age := read.own_age(typed)) is not None:
         turn.state.put("age", age)
     times, rest = read.split_times(typed)
     if times:
@@ -95,7 +101,7 @@ def _place(turn: Turn, typed: str) -> list[Reply]:
     district, _ = read.district_in(typed)
     if district:
         return place_set(turn, district, wording.place_kept(district))
-    if read.key(typed) in read.NO_PLACE:
+    if read.key(typed) in read.NO_PLACE or read.wants_remote(typed):
         return _skip_place(turn)
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
@@ -186,14 +192,16 @@ def _anything(turn: Turn, typed: str) -> list[Reply]:
         return [Reply(wording.help_text())]
     if key in read.GREETINGS:
         return [Reply(wording.HELLO)]
-    if key in read.THANKS:
+    if key in read.THANKS or read.is_thanks(typed):
         return [Reply(wording.THANKS)]
     if key in read.MORE and turn.state.data.get("query"):
         return results.next_page(turn)
-    if offered and (key in read.YES or key in read.NO):
+    if offered and (key in read.YES or read.says_no(typed)):
         return results.answer_offer(turn, key in read.YES)
-    if key in read.YES or key in read.NO:
+    if key in read.YES or read.says_no(typed):
         return [Reply(wording.ASK_FOR_WORDS)]
+    if (times := read.only_times(typed)) and turn.state.data.get("query"):
+        return _new_times(turn, times)
     if read.asks_about_roles(typed):
         return [Reply(wording.DBS_ANSWER if read.mentions_dbs(typed) else wording.ASK_THE_ORGANISATION)]
     district, rest = _district_or_place_name(turn, typed)
@@ -207,6 +215,12 @@ def _anything(turn: Turn, typed: str) -> list[Reply]:
     if district:
         turn.state.change(postcode=district)
     return _new_passion(turn, rest)
+
+
+def _new_times(turn: Turn, times: list[str]) -> list[Reply]:
+    """'actually only evenings' after the matches: the same search again for the new times."""
+    turn.state.change(availability=times)
+    return [Reply(wording.times_kept(times)), *results.show(turn, turn.state.data["query"])]
 
 
 def _new_passion(turn: Turn, typed: str) -> list[Reply]:

@@ -13,6 +13,8 @@ MAX_INPUT_CHARS = 1000  # longer messages are read only this far
 MAX_PASSION_CHARS = 200  # what is kept of the resident's own words
 
 _WORDY = re.compile(r"[^\W_]")
+_LINE_BREAKS = re.compile(r"[\s,;]*\n[\s,;]*")
+_LINKS = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _LEAD = re.compile(r"^(?:(?:actually|well|hmm+|ok|okay|so|but|oh|and|um+|erm+|no)\b[\s,!.]*)+", re.I)
 _PHRASES = [re.compile(p, re.I) for p in (
@@ -41,10 +43,10 @@ _AVAILABILITY = {
     "one-off": re.compile(r"\bone[- ]?offs?\b|\bonce\b|\bone time\b|\bsingle\b", re.I),
     "monthly": re.compile(r"\bmonth(?:ly|s)?\b", re.I),
     "weekly": re.compile(r"\bweekly\b|\b(?:every|a|per|each|once a) week\b", re.I),
-    "weekdays": re.compile(r"\bweek ?days?\b|\bday ?times?\b|\bduring the day\b|\bschool hours\b|"
+    "weekdays": re.compile(r"\bw(?:ee)?k ?days?\b|\bday ?times?\b|\bduring the day\b|\bschool hours\b|"
                            r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri)(?:days?)?\b(?! night)", re.I),
-    "evenings": re.compile(r"\bevenings?\b|\bnights?\b|\bafter work\b", re.I),
-    "weekends": re.compile(r"\bweek ?ends?\b|\bsaturdays?\b|\bsundays?\b", re.I),
+    "evenings": re.compile(r"\bevenings?\b|\beves\b|\bnights?\b|\bafter work\b", re.I),
+    "weekends": re.compile(r"\bw(?:ee)?k ?e?nds?\b|\bsaturdays?\b|\bsundays?\b|\bsats?\b|\bsuns?\b(?= only\b|$)", re.I),
 }
 
 GREETINGS = {"hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening", "hi there", "hello there"}
@@ -53,6 +55,12 @@ YES = {"yes", "yes please", "yeah", "yep", "sure", "please do", "ok", "okay", "g
 NO = {"no", "no thanks", "no thank you", "nope", "not now", "maybe later"}
 MORE = {"more", "show more", "more please", "show me more", "next", "any more", "anything else"}
 HELP = {"help", "?", "what can you do", "menu"}
+_NICE = {"that's", "thats", "that", "is", "great", "brilliant", "lovely", "perfect", "good", "nice", "very", "much",
+         "so", "a", "lot", "helpful", "useful", "fab", "ace", "cool", "amazing", "i'll", "ill", "will", "have", "look",
+         "take", "mate", "for", "this", "these", "you", "x", "loads", "really", "super", "awesome"}
+_POLITE_NO = {"i'm", "im", "i", "am", "ok", "okay", "fine", "good", "alright", "thanks", "thank", "you", "ta",
+              "mate", "not", "now", "it's", "its", "cheers", "all", "right", "for", "that", "though"}
+_NO_WORDS = {"no", "nah", "nope", "na"}
 SKIP = {"skip", "no", "nothing", "none", "not sure", "pass", "n/a", "dont know", "don't know",
         "nothing really", "no idea", "not really", "nope"}
 ANY_TIME = {"any", "anytime", "any time", "anything", "flexible", "don't mind", "dont mind",
@@ -69,8 +77,24 @@ NO_PLACE = {"skip", "anywhere", "rather not say", "i'd rather not say", "no", "o
 
 
 def clean(text: str) -> str:
-    """One line of at most MAX_INPUT_CHARS, with spaces collapsed and quotes straightened."""
-    return " ".join(text[:MAX_INPUT_CHARS].translate(_APOSTROPHES).split())
+    """One line of at most MAX_INPUT_CHARS, with spaces collapsed and quotes straightened.
+    Line breaks become commas: 'gardening / NG7 / weekends' on three lines are three answers."""
+    one_line = _LINE_BREAKS.sub(", ", text[:MAX_INPUT_CHARS].strip())
+    return " ".join(one_line.translate(_APOSTROPHES).split())
+
+
+def without_links(text: str) -> str:
+    """The text without web addresses: the bot cannot open them, and a link is no passion."""
+    return " ".join(_LINKS.sub(" ", text).split()).strip(" ,.")
+
+
+def is_token(text: str) -> bool:
+    """One word with digits or underscores, like a deep link's 'ref_42': a code, not an answer."""
+    return " " not in text.strip() and any(ch.isdigit() or ch == "_" for ch in text)
+
+
+def has_link(text: str) -> bool:
+    return _LINKS.search(text) is not None
 
 
 def key(text: str) -> str:
@@ -84,7 +108,23 @@ def has_words(text: str) -> bool:
 
 
 def district_in(text: str) -> tuple[str | None, str]:
-    """The postcode district named in the text (if any), and the text without the postcode."""
+    """The postcode district named in the text (if any), and the text without the postcode.
+    Of two ('I work in NG1 but live in NG9'), the one said to be home wins; else the first."""
+    first, rest = _first_district(text)
+    if first is None:
+        return None, text
+    second, rest_of_both = _first_district(rest)
+    if second is None:
+        return first, rest
+    home = _SAYS_HOME.search(text)
+    chosen = second if home and text[home.end():].lstrip().upper().startswith(second) else first
+    return chosen, rest_of_both
+
+
+_SAYS_HOME = re.compile(r"\b(?:live|living|based|home is|i'?m)\s+(?:in|at|near)?(?=\s*[a-z]{1,2}\d)", re.I)
+
+
+def _first_district(text: str) -> tuple[str | None, str]:
     found = find_postcode(text)
     if found is None:
         return None, text
@@ -163,6 +203,25 @@ def only_filler(text: str) -> bool:
     return all(w in _FILLER for w in words)
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_][\w']*", text.lower())
+
+
+def is_thanks(text: str) -> bool:
+    """'thanks thats great', 'cheers, very helpful': thanks, not a new passion."""
+    words = _words(text)
+    if not words:
+        return False
+    first = 2 if " ".join(words[:2]) == "thank you" else 1
+    return " ".join(words[:first]) in THANKS and all(w in _NICE for w in words[first:])
+
+
+def says_no(text: str) -> bool:
+    """'no', 'nah im ok', 'no thanks mate': a polite no to an offer."""
+    words = _words(text)
+    return key(text) in NO or (bool(words) and words[0] in _NO_WORDS and all(w in _POLITE_NO for w in words[1:]))
+
+
 def declines(text: str) -> bool:
     """'dunno', 'not sure tbh', 'nothing really lol': no answer to the question, said politely."""
     said = key(_CHATTER.sub(" ", key(text)))
@@ -175,7 +234,9 @@ def no_answer(text: str) -> bool:
 
 
 _ABOUT_ROLES = re.compile(r"\b(?:dbs|criminal record|accessible|access|wheelchairs?|disabled|disability|step[- ]free|"
-                          r"cost|costs|pay|paid|expenses|age|old enough|these|this one|them|they)\b", re.I)
+                          r"cost|costs|pay|paid|expenses|age|old enough|these|this one|them|they|"
+                          r"sign(?:ing)? up|apply|applying|application|join|register|contact|get in touch|"
+                          r"get started|training|how long|how many hours|parking)\b", re.I)
 _ASKS = re.compile(r"^(?:are|is|do|does|can|could|will|would|what|what's|whats|how|who|where|when|why)\b", re.I)
 
 
@@ -188,6 +249,17 @@ def asks_about_roles(text: str) -> bool:
 
 def mentions_dbs(text: str) -> bool:
     return bool(re.search(r"\bdbs\b|criminal record", text, re.I))
+
+
+_OWN_AGE = re.compile(r"(?:\b(?:i'?m|i am|im)\s+(?:only\s+|just\s+)?|^\s*)(\d{1,2})"
+                      r"(?:\s*(?:years?\s+old|yrs?(?:\s+old)?|y/?o)\b|(?=\s*(?:,|\band\b|$)))", re.I)
+
+
+def own_age(text: str) -> int | None:
+    """The resident's own age when they say it ("I'm 15 and...", "16 years old"); not their
+    children's ("my kids are 8 and 10", "kids aged 8"), nor "I'm 5 miles away"."""
+    m = _OWN_AGE.search(clean(text))
+    return int(m.group(1)) if m and 5 <= int(m.group(1)) <= 110 else None
 
 
 def asks_back(text: str) -> bool:
@@ -206,7 +278,8 @@ _TIME_WORDS = {
     "free", "available", "most", "only", "usually", "mostly", "mainly", "normally", "generally", "on", "the",
     "odd", "some", "any", "a", "few", "couple", "of", "hours", "hour", "time", "work", "full", "part", "can",
     "do", "or", "mornings", "morning", "afternoons", "afternoon", "every", "each", "per", "days", "day",
-    "got", "have", "spare", "bit", "but", "i'd", "be", "would", "like",
+    "got", "have", "spare", "bit", "but", "i'd", "be", "would", "like", "about", "around", "roughly", "maybe",
+    "max", "up", "to", "just", "we", "instead", "i've", "ive", "than", "more", "no",
 }
 
 
@@ -223,21 +296,49 @@ def split_times(text: str) -> tuple[list[str], str]:
         if without != part and has_words(without):
             said_when += _TIME_PHRASE.findall(part)
             kept[i] = without
+        bare, before = trailing_times(kept[i])
+        if bare:
+            said_when.append(kept[i][len(before):])
+            kept[i] = before
     times = [code for code in _AVAILABILITY if any(_AVAILABILITY[code].search(p) for p in said_when)]
     return times, ", ".join(kept)
 
 
-_DAY_TIME = r"(?:week ?ends?|week ?days?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|evenings?|mornings?|afternoons?)"
+_DAY_TIME = r"(?:w(?:ee)?k ?e?nds?|w(?:ee)?k ?days?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|evenings?|mornings?|afternoons?)"
 _TIME_PHRASE = re.compile(rf"\s*\b(?:on|at|in|during|every|most)\s+(?:the\s+)?{_DAY_TIME}(?:\s+(?:(?:and|or|&)\s+)?{_DAY_TIME})*\b"
                           r"(?:\s+(?:only|mostly|too)\b)?(?=\s*$|\s+(?:and|or|if|when)\b)", re.I)
+
+
+_TRAILING_TIME = re.compile(rf"\s+{_DAY_TIME}(?:\s+(?:(?:and|or|&)\s+)?{_DAY_TIME})*(?:\s+only)?\s*$", re.I)
+_REMOTE = re.compile(r"\b(?:online|on ?line|from home|at home|remote(?:ly)?|virtual(?:ly)?|on my (?:laptop|phone|computer))\b", re.I)
+
+
+def wants_remote(text: str) -> bool:
+    """'only online stuff please' at the place question: things from home, no place needed."""
+    return _REMOTE.search(text) is not None
 
 
 def _only_time_or_place(part: str) -> bool:
     timeless = part
     for pattern in _AVAILABILITY.values():
         timeless = pattern.sub(" ", timeless)
-    words = re.findall(r"[^\W_][\w']*", timeless.lower())
-    return all(w in _FILLER or w in _TIME_WORDS or w in GREETINGS for w in words)
+    words = _words(timeless)
+    return all(w in _FILLER or w in _TIME_WORDS or w in GREETINGS or w.isdigit() for w in words)
+
+
+def only_times(text: str) -> list[str]:
+    """'actually only evenings', 'can we do weekends instead': the times, when the text says
+    nothing but when; [] otherwise (a new passion, a question...)."""
+    times = availability_in(text)
+    return times if times and _only_time_or_place(text) else []
+
+
+def trailing_times(text: str) -> tuple[list[str], str]:
+    """'dog walking weekends': times said bare at the end, and the words before them."""
+    found = _TRAILING_TIME.search(text)
+    if found is None or not has_words(text[:found.start()]):
+        return [], text
+    return availability_in(found.group()), text[:found.start()].strip(" ,")
 
 
 def changes_mind(text: str) -> bool:

@@ -97,6 +97,13 @@ def noted_passion(passion: str) -> str:
     return f"Got it: you're more into “{escape(passion)}”. I'll use that."
 
 
+NO_LINKS = "Sorry, I can't open links. Tell me in a few words what it's about."
+
+
+def times_kept(times: list[str]) -> str:
+    return f"OK, I'll look for {escape(', '.join(AVAILABILITY.get(t, t) for t in times).lower())}."
+
+
 PLACE_SKIPPED = "That's fine. I'll show things from everywhere, and things you can do from home."
 LOCATION_TOO_FAR = (
     "That location seems to be outside the UK areas I know. "
