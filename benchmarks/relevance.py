@@ -5,7 +5,8 @@
 Sets: the development set (benchmarks/data/relevance/dev_queries.jsonl, a copy of the shared
 development set), our own held-out set (tests/fixtures/matching/heldout_queries.jsonl) and our
 second, "blind" set (tests/fixtures/matching/blind_queries.jsonl, see the README there) and a
-third, "blind 2" (tests/fixtures/matching/blind_queries_2.jsonl), all over the bundled seed
+third, "blind 2" (tests/fixtures/matching/blind_queries_2.jsonl) and a fourth, "blind 3"
+(tests/fixtures/matching/blind_queries_3.jsonl), all over the bundled seed
 opportunities (data/seed-opportunities.jsonl). Metrics: nDCG@5 (gain 2^grade - 1, log2 discount), recall@10 and MRR (first relevant within the top 10). The
 judgments are about topic and fit, so the headline figure leaves the queries' postcodes out; the
 figure with postcodes shows that distance only reorders equally fitting ones. Closing dates are
@@ -41,6 +42,7 @@ DEV = ROOT / "benchmarks" / "data" / "relevance" / "dev_queries.jsonl"
 HELDOUT = ROOT / "tests" / "fixtures" / "matching" / "heldout_queries.jsonl"
 BLIND = ROOT / "tests" / "fixtures" / "matching" / "blind_queries.jsonl"
 BLIND_2 = ROOT / "tests" / "fixtures" / "matching" / "blind_queries_2.jsonl"
+BLIND_3 = ROOT / "tests" / "fixtures" / "matching" / "blind_queries_3.jsonl"
 Ranker = Callable[[dict], list[str]]
 # Common English words left out of the BM25 baseline's query, as a search box would.
 STOPWORDS = frozenset(
@@ -149,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(opps)} opportunities; closing dates judged as of {today} (the day before the earliest "
           f"closing date in the set); matcher built in {build_s * 1000:.0f} ms")
     sets = [("development", load_queries(DEV)), ("held-out (ours)", load_queries(HELDOUT)),
-            ("blind (ours, second)", load_queries(BLIND)), ("blind 2 (ours, third)", load_queries(BLIND_2))]
+            ("blind (ours, second)", load_queries(BLIND)), ("blind 2 (ours, third)", load_queries(BLIND_2)),
+            ("blind 3 (ours, fourth)", load_queries(BLIND_3))]
     rankers = [
         ("matcher, postcodes left out", matcher_ranker(matcher, today, with_postcode=False)),
         ("matcher, with postcodes", matcher_ranker(matcher, today, with_postcode=True)),

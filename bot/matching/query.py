@@ -25,6 +25,13 @@ BROADER = 0.35         # a resident asking about dogs is a little interested in 
 NEGATED = -0.6         # "not sport": opportunities about sport count against
 TIME_WEIGHT = 0.15
 NEGATORS = frozenset("not no dont never hate hates without nothing isnt arent wont avoid except nor".split())
+# Small words a "not" reaches across ("nothing to do with the police", "not really into sport").
+NEGATION_FILLER = frozenset("to do with of in into for about any anything really at all more too much very so "
+                            "be want wanna involving".split())
+NEGATION_REACH = 2     # content words a "not" covers, after the filler
+NEGATION_STOP = frozenset("but except apart".split())  # "not dogs but cats": the "not" ends at "but"
+# "my 10 year old", "our 6-year-old": a child's age, not the resident's; read as "my child".
+_CHILD_AGE = re.compile(r"\b(my|our|his|her|their)\s+\d{1,2}\s*-?\s*(?:years?|yrs?)\s*-?\s*olds?\b")
 _CLOCK_WORD = re.compile(r"\d{1,2}(?:am|pm)")  # "3am" says when, and is read as a time, not a topic
 
 
@@ -48,8 +55,9 @@ class Query:
 def parse_query(text: str, lexicon: Lexicon, speller: Speller | None = None) -> Query:
     """Understand a resident's words: concepts, plain words, age, and when they are free."""
     text = str(text or "")[:MAX_QUERY_CHARS]
-    query = Query(text=text, age=age_from_text(text), when=resident_when(text))
-    toks, corrected = _spell(tokens(text), speller)
+    words_text = _CHILD_AGE.sub(r"\1 child", text.lower())
+    query = Query(text=text, age=age_from_text(words_text), when=resident_when(text))
+    toks, corrected = _spell(tokens(words_text), speller)
     words = [(t, c) for t, c in zip(toks, corrected) if t.surface not in GLUE]
     content = [t for t, _ in words]
     hits = lexicon.match([t.surface for t in content], [t.stem for t in content])
@@ -77,13 +85,29 @@ def _spell(toks: list[Token], speller: Speller | None) -> tuple[list[Token], lis
 
 
 def _negated_spans(content: list[Token], hits: list[Hit]) -> set[int]:
-    """Start positions of concepts the resident said they do not want ("not into sport")."""
-    out = set()
-    for hit in hits:
-        before = {t.surface for t in content[max(0, hit.start - 2):hit.start]}
-        if before & NEGATORS:
-            out.add(hit.start)
+    """Positions the resident said they do not want ("not into sport", "nothing to do with the police").
+
+    A negator covers the next NEGATION_REACH content words, reaching across small filler words,
+    and stops at "but". Concepts starting there count against; plain words there are dropped."""
+    out: set[int] = set()
+    for i, tok in enumerate(content):
+        if tok.surface in NEGATORS:
+            out.update(_negation_scope(content, i, hits))
     return out
+
+
+def _negation_scope(content: list[Token], at: int, hits: list[Hit]) -> list[int]:
+    """The positions one negator covers; a phrase that starts with the negator ("never sees a soul") is its own."""
+    if any(h.start == at and h.end > at + 1 and h.concept for h in hits):
+        return []
+    scope, reached = [], 0
+    for j in range(at + 1, min(len(content), at + 1 + NEGATION_REACH + 4)):
+        word = content[j].surface
+        if word in NEGATION_STOP or reached >= NEGATION_REACH:
+            break
+        scope.append(j)
+        reached += word not in NEGATION_FILLER
+    return scope
 
 
 def _add_concepts(query: Query, lexicon: Lexicon, hits: list[Hit], corrected: list[bool], negated: set[int]) -> None:
@@ -120,6 +144,7 @@ def _add_words(query: Query, lexicon: Lexicon, words: list[tuple[Token, bool]], 
             dropped.update(span)
         else:
             (in_phrase if hit.end - hit.start > 1 else covered).update(span)
+    dropped.update(negated)
     for i, (tok, corrected) in enumerate(words):
         if (i in dropped or tok.surface in lexicon.chatter or tok.stem in lexicon.chatter_stems
                 or tok.surface.isdigit() or len(tok.surface) < 2 or tok.surface in NEGATORS
