@@ -41,6 +41,12 @@ def test_a_wish_to_help_has_no_topic_but_a_cause_we_lack_does(matcher):
     assert matcher.has_topic("gardening")
 
 
+def test_only_the_residents_own_age_is_read_as_theirs(matcher):
+    assert matcher.parse("I'm 15 and I love animals").age == 15
+    assert matcher.parse("I have 2 kids aged 8 and 10").age is None
+    assert matcher.parse("my son is 12 years old, he loves football").age is None
+
+
 def test_misspelt_words_are_understood(matcher):
     assert set(top(matcher, "volunterring with anmals")[:2]) == {"dog-walking", "cat-fostering"}
     assert top(matcher, "intrepreter")[0] == "interpreter"

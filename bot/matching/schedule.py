@@ -222,13 +222,21 @@ def time_fit(need: When, free: When) -> float | None:
     return 1.0 if not need.mask & ~free.mask else PARTLY_FREE
 
 
+_SOMEONE_ELSE = re.compile(r"\b(?:kids?|children|child|sons?|daughters?|grand\w+|nephews?|nieces?|brothers?|sisters?|"
+                           r"partner|husband|wife|mum|mom|dad|he|she|they|they're|he's|she's)\b[^.,;!?]*$")
+
+
 def age_from_text(text: str) -> int | None:
-    """The resident's own age when they say it ("I'm 15", "67 years old"); None otherwise."""
+    """The resident's own age when they say it ("I'm 15", "67 years old"); None otherwise, and
+    not a child's or anyone else's ("my kids aged 8 and 10", "my son is 12 years old")."""
     low = text.lower()
     for pattern in (_AGE, _AGE_OLD):
-        m = pattern.search(low)
-        if m and 5 <= int(m.group(1)) <= 110:
-            return int(m.group(1))
+        for m in pattern.finditer(low):
+            first_person = m.group(0).startswith("i")
+            if not first_person and _SOMEONE_ELSE.search(low[max(0, m.start() - 40):m.start()]):
+                continue
+            if 5 <= int(m.group(1)) <= 110:
+                return int(m.group(1))
     return None
 
 
