@@ -53,6 +53,9 @@ def test_postcode_is_found_in_free_text(typed: str, district: str | None, rest: 
     ("a few hours a month, weekday daytimes", ["monthly", "weekdays"]),
     ("every week", ["weekly"]),
     ("whenever", []),
+    ("free most nights", ["evenings"]),
+    ("I work nights so daytime only", ["weekdays"]),
+    ("I do night shifts", []),
 ])
 def test_times_are_read(typed: str, codes: list[str]) -> None:
     assert read.availability_in(typed) == codes

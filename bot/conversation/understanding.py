@@ -45,7 +45,8 @@ _AVAILABILITY = {
     "weekly": re.compile(r"\bweekly\b|\b(?:every|a|per|each|once a) week\b", re.I),
     "weekdays": re.compile(r"\bw(?:ee)?k ?days?\b|\bday ?times?\b|\bduring the day\b|\bschool hours\b|"
                            r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri)(?:days?)?\b(?! night)", re.I),
-    "evenings": re.compile(r"\bevenings?\b|\beves\b|\bnights?\b|\bafter work\b", re.I),
+    "evenings": re.compile(r"\bevenings?\b|\beves\b|\b(?<!work )(?<!working )nights?\b(?!\s*shifts?)|\bweeknights?\b|"
+                           r"\bafter work\b", re.I),  # "I work nights" says when they are busy
     "weekends": re.compile(r"\bw(?:ee)?k ?e?nds?\b|\bsaturdays?\b|\bsundays?\b|\bsats?\b|\bsuns?\b(?= only\b|$)", re.I),
 }
 
