@@ -12,6 +12,7 @@ from bot.conversation import understanding as read
 from bot.conversation.finding import place_names
 from bot.conversation.state import Step
 from bot.conversation.turn import Turn
+from bot.matching.schedule import age_from_text
 from bot.messages import Reply
 from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, haversine_km, parse_postcode
 
@@ -65,7 +66,7 @@ def _passion_and_times(turn: Turn, typed: str) -> str:
     """The passion in an answer that may also say when ('love dogs, free Saturdays') or how old
     the resident is ("I'm 15 and..."): the times are kept as their availability, and not asked
     for again; the age is kept so that roles they are too young for are left out."""
-    if (age := read.own_age(typed)) is not None:
+    if (age := age_from_text(typed)) is not None:
         turn.state.put("age", age)
     times, rest = read.split_times(typed)
     if times:

@@ -151,10 +151,11 @@ def place_names(matcher: Matcher) -> dict[str, str]:
 
 def _learn_place_names(opportunities: Iterable[Opportunity]) -> dict[str, str]:
     seen: dict[str, Counter[str]] = {}
-    for opp in opportunities:
-        district = _district(opp.postcode)
-        for name in _names_in(opp.place) if district else ():
-            seen.setdefault(name, Counter())[district] += 1
+    pairs = Counter((opp.place, opp.postcode) for opp in opportunities)  # read each distinct pair once
+    for (place, postcode), count in pairs.items():
+        district = _district(postcode)
+        for name in _names_in(place) if district else ():
+            seen.setdefault(name, Counter())[district] += count
     centres = default_gazetteer().centres
     names = {}
     for name, districts in seen.items():

@@ -198,14 +198,13 @@ def names_a_place(text: str) -> bool:
     return bool(_SAYS_WHERE.search(said) or _PROPER_NAME.match(said)) and not any(ch.isdigit() for ch in said)
 
 
-def only_filler(text: str) -> bool:
-    """True when nothing is left but words like 'I live in': no new passion in the text."""
-    words = re.findall(r"[^\W_][\w']*", text.lower())
-    return all(w in _FILLER for w in words)
-
-
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_][\w']*", text.lower())
+
+
+def only_filler(text: str) -> bool:
+    """True when nothing is left but words like 'I live in': no new passion in the text."""
+    return all(w in _FILLER for w in _words(text))
 
 
 def is_thanks(text: str) -> bool:
@@ -248,19 +247,11 @@ def asks_about_roles(text: str) -> bool:
     return said.endswith("?") and _ASKS.match(said) is not None and _ABOUT_ROLES.search(said) is not None
 
 
+_DBS = re.compile(r"\bdbs\b|criminal record", re.I)
+
+
 def mentions_dbs(text: str) -> bool:
-    return bool(re.search(r"\bdbs\b|criminal record", text, re.I))
-
-
-_OWN_AGE = re.compile(r"(?:\b(?:i'?m|i am|im)\s+(?:only\s+|just\s+)?|^\s*)(\d{1,2})"
-                      r"(?:\s*(?:years?\s+old|yrs?(?:\s+old)?|y/?o)\b|(?=\s*(?:,|\band\b|$)))", re.I)
-
-
-def own_age(text: str) -> int | None:
-    """The resident's own age when they say it ("I'm 15 and...", "16 years old"); not their
-    children's ("my kids are 8 and 10", "kids aged 8"), nor "I'm 5 miles away"."""
-    m = _OWN_AGE.search(clean(text))
-    return int(m.group(1)) if m and 5 <= int(m.group(1)) <= 110 else None
+    return _DBS.search(text) is not None
 
 
 def asks_back(text: str) -> bool:
