@@ -4,12 +4,12 @@ The bot runs as it does in production (`getinvolved run`, long polling, its own 
 fresh database seeded on start); this process plays Telegram (tests/fake_telegram.py) and the
 residents. For each phase every resident sends one message at the same instant, and we time
 from the moment the update is available to getUpdates to the bot's first sendMessage to that
-resident (and to its last, for replies of several messages). Memory is the bot process's peak
-resident set size (VmHWM).
+resident (and to its last, for replies of several messages). Memory is the peak resident set
+size (VmHWM) of the bot process and of its core process (bot.core_process, which matches).
 
-Wall times on a shared machine are noisy, so each phase also reports the bot process's CPU time
-(utime + stime from /proc) per resident message: in all, and on the event loop's thread alone
-(the process's main thread; the rest is mostly the store's worker thread running the core).
+Wall times on a shared machine are noisy, so each phase also reports CPU time (utime + stime
+from /proc) per resident message: the bot process's, its event loop's thread alone (the main
+thread), and the core process's.
 
     .venv/bin/python benchmarks/chat_load.py [--residents 200] [--rounds 3]
 
@@ -57,14 +57,22 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """(whole process, main thread) CPU seconds used so far: utime + stime from /proc."""
+def children(pid: int) -> list[int]:
+    """The process's child processes (the core process, bot.core_process)."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
+def cpu_seconds(pid: int) -> tuple[float, float, float]:
+    """(whole process, its main thread, its child processes) CPU seconds used so far: utime +
+    stime from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
 
     def used(stat: Path) -> float:
         fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)"
         return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
-    return used(Path(f"/proc/{pid}/stat")), used(Path(f"/proc/{pid}/task/{pid}/stat"))
+    return (used(Path(f"/proc/{pid}/stat")), used(Path(f"/proc/{pid}/task/{pid}/stat")),
+            sum(used(Path(f"/proc/{child}/stat")) for child in children(pid)))
 
 
 async def start_bot(fake: FakeTelegram, db: Path) -> asyncio.subprocess.Process:
@@ -86,11 +94,11 @@ async def quiet(fake: FakeTelegram, seconds: float = 0.5, limit: float = 60) -> 
 
 
 async def phase(fake: FakeTelegram, pid: int, residents: list[int],
-                text_for) -> tuple[list[float], list[float], float, tuple[float, float]]:
+                text_for) -> tuple[list[float], list[float], float, tuple[float, ...]]:
     """Every resident sends at once.
 
     Returns (first-reply latencies, last-reply latencies, wall time, (CPU seconds of the bot
-    process, of its event-loop thread) spent on the phase).
+    process, of its event-loop thread, of its core process) spent on the phase).
     """
     before = {r: len(fake.messages(r)) for r in residents}
     cpu_before = cpu_seconds(pid)
@@ -98,8 +106,7 @@ async def phase(fake: FakeTelegram, pid: int, residents: list[int],
     queued = {r: fake.send_text(r, text_for(i)).queued_at for i, r in enumerate(residents)}
     await fake.wait_for(lambda: all(len(fake.messages(r)) > before[r] for r in residents), timeout=120)
     await quiet(fake)
-    total, loop = cpu_seconds(pid)
-    cpu = (total - cpu_before[0], loop - cpu_before[1])
+    cpu = tuple(after - before for after, before in zip(cpu_seconds(pid), cpu_before))
     firsts, lasts = [], []
     for r in residents:
         new = fake.messages(r)[before[r]:]
@@ -128,22 +135,25 @@ async def round_(count: int, number: int) -> dict[str, list[float]]:
                 print(f"round {number}: {count} residents at once")
                 for name, text_for in PHASES:
                     calls = len(fake.calls_to("sendMessage"))
-                    firsts, lasts, wall, (cpu, loop_cpu) = await phase(fake, bot.pid, residents, text_for)
+                    firsts, lasts, wall, (cpu, loop_cpu, core_cpu) = await phase(fake, bot.pid, residents, text_for)
                     sent = sum(len(fake.messages(r)) for r in residents)
                     refused = len(fake.refused)
                     calls = len(fake.calls_to("sendMessage")) - calls
                     print("  " + line(f"{name}, first reply", firsts))
                     print("  " + line(f"{name}, whole reply", lasts) + f"   (all done in {wall:.2f} s)")
                     print(f"  {'':<28} bot CPU {1000 * cpu / count:5.2f} ms a resident message "
-                          f"({1000 * loop_cpu / count:5.2f} on the event loop), {calls / count:.1f} sendMessage each")
+                          f"({1000 * loop_cpu / count:5.2f} on the event loop), core process {1000 * core_cpu / count:5.2f} ms; "
+                          f"{calls / count:.1f} sendMessage each")
                     results.setdefault("first", []).extend(firsts)
                     results.setdefault(name, []).extend(firsts)
                     results.setdefault("cpu", []).append(cpu / count)
                     results.setdefault("loop cpu", []).append(loop_cpu / count)
-                    results.setdefault(f"{name} cpu", []).append(cpu / count)
-                rss = peak_rss_mb(bot.pid)
-                print(f"  messages sent {sent}, refused by the fake {refused}; bot peak RSS {rss:.1f} MB")
-                results["rss"] = [rss]
+                    results.setdefault("core cpu", []).append(core_cpu / count)
+                    results.setdefault(f"{name} cpu", []).append((cpu + core_cpu) / count)
+                rss, core_rss = peak_rss_mb(bot.pid), sum(peak_rss_mb(child) for child in children(bot.pid))
+                print(f"  messages sent {sent}, refused by the fake {refused}; peak RSS: bot {rss:.1f} MB, "
+                      f"core process {core_rss:.1f} MB")
+                results["rss"], results["core rss"] = [rss], [core_rss]
             finally:
                 if bot.returncode is None:
                     bot.send_signal(signal.SIGTERM)
@@ -167,13 +177,13 @@ async def main() -> int:
     print("all rounds:")
     for name, _ in PHASES:
         print("  " + line(f"{name}, first reply", every[name])
-              + f"   CPU {1000 * statistics.mean(every[f'{name} cpu']):.2f} ms/msg")
+              + f"   CPU {1000 * statistics.mean(every[f'{name} cpu']):.2f} ms/msg (bot and core)")
     p95 = percentile(every["first"], 0.95)
     print("  " + line("every message, first reply", every["first"]))
     print(f"  bot CPU per resident message: mean {1000 * statistics.mean(every['cpu']):.2f} ms "
-          f"({1000 * statistics.mean(every['loop cpu']):.2f} ms on the event loop) over "
-          f"{len(every['cpu'])} phases")
-    print(f"  bot peak RSS: max {max(every['rss']):.1f} MB")
+          f"({1000 * statistics.mean(every['loop cpu']):.2f} ms on the event loop), core process "
+          f"{1000 * statistics.mean(every['core cpu']):.2f} ms, over {len(every['cpu'])} phases")
+    print(f"  peak RSS: bot max {max(every['rss']):.1f} MB, core process max {max(every['core rss']):.1f} MB")
     print(f"  target p95 <= {TARGET_P95} s: {'met' if p95 <= TARGET_P95 else 'NOT met'} (p95 {p95:.3f} s)")
     return 0
 

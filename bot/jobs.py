@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram.ext import Application, ContextTypes
 
-from bot.alert_check import begin_alerts, check_new
+from bot.alert_check import begin_alerts
 from bot.alerts import DIGESTS, deliver_alerts
 from bot.config import Settings
+from bot.core_service import InThread, Runner, Service, check_alerts, warm_matcher
 from bot.delivery import DeliveryAborted, Options, Scope, deliver, telegram_sender
-from bot.matching.holder import shared_holder
 from bot.scrape_process import ScrapeOutcome, run_scrape_process
 from bot.store import Store
 
@@ -64,8 +64,13 @@ class Jobs:
 
     store: Store
     settings: Settings
+    core: Runner | None = None  # where the matcher is (bot.core_service); by default the store's thread
     scraping: bool = False
     alerts_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        if self.core is None:
+            self.core = InThread(Service(self.store))
 
     async def scrape(self, application: Application) -> ScrapeOutcome | None:
         """One in-bot scrape, then an alerts check; None when skipped or stopped part-way."""
@@ -103,8 +108,9 @@ class Jobs:
                 await self.store.run(begin_alerts, self.store)  # a first start at night still begins now
                 log.debug("Alerts wait: quiet hours")
                 return
-            check = await self.store.run(lambda: check_new(
-                self.store, now=now, today=now.astimezone(UK).date(), per_day=self.settings.alerts_per_day))
+            assert self.core is not None
+            check = await self.core.call(check_alerts, now=now, today=now.astimezone(UK).date(),
+                                         per_day=self.settings.alerts_per_day)
             log.log(logging.INFO if check.began or check.queued else logging.DEBUG, "Alerts: %s", check.describe())
             await self._deliver(application)
 
@@ -118,7 +124,8 @@ class Jobs:
 
     async def start_up(self, application: Application) -> None:
         """Build the matcher before the first resident needs it, then finish interrupted broadcasts."""
-        await self.store.run(shared_holder(self.store))
+        assert self.core is not None
+        await self.core.call(warm_matcher)
         owed = await self.store.run(lambda: self.store.delivery_counts(BROADCASTS.campaign, prefix=True))
         if not owed.get("pending") and not owed.get("sending"):
             return
@@ -133,13 +140,14 @@ class Jobs:
         return sum(counts.get(status, 0) for status in ("sent", "blocked", "failed"))
 
 
-def schedule(application: Application, store: Store, settings: Settings) -> Jobs | None:
-    """Register the jobs (called from post_init with the open store); None without a JobQueue."""
+def schedule(application: Application, store: Store, settings: Settings, core: Runner | None = None) -> Jobs | None:
+    """Register the jobs (called from post_init with the open store and where the core runs);
+    None without a JobQueue."""
     queue = application.job_queue
     if queue is None:
         log.warning("No job queue (install python-telegram-bot[job-queue]): no scheduled scrapes or alerts")
         return None
-    jobs = Jobs(store, settings)
+    jobs = Jobs(store, settings, core)
     if settings.scrape_hours <= 0:
         log.info("The bot does not scrape (GETINVOLVED_SCRAPE_HOURS=0); run `getinvolved scrape` from cron")
     elif store.path == ":memory:":

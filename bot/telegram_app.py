@@ -1,8 +1,10 @@
 """The Telegram adapter: python-telegram-bot 22 in front of the conversation core.
 
-Handlers only translate: an Update becomes an `Incoming`, the core (run on the store's worker
-thread, since it does blocking SQLite work) returns `Reply` objects, and `deliver` renders them
-as Telegram messages that Telegram will accept (see bot.telegram_render). No dialogue logic here.
+Handlers only translate: an Update becomes an `Incoming`, the core returns `Reply` objects, and
+`deliver` renders them as Telegram messages that Telegram will accept (see bot.telegram_render).
+No dialogue logic here. The core does blocking SQLite work and matching, so it runs off the event
+loop (bot.core_service): in a process of its own for `run` (bot.core_process), else on the
+store's worker thread.
 
 Updates from different residents are handled concurrently; each chat's own updates are handled
 one at a time, in order (`PerChatUpdateProcessor`). Under load every resident's first message
@@ -28,7 +30,7 @@ import secrets
 import signal
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Protocol, Sequence
+from typing import Any, AsyncIterator, Awaitable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 # Opt in now to python-telegram-bot 23's durations (RetryAfter.retry_after as a timedelta): without
@@ -43,6 +45,9 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseU
                           CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters)
 
 from bot.config import Settings
+from bot.core_process import CoreProcess
+from bot.core_service import Core, CoreFactory, InThread, Runner, Service, default_core
+from bot.core_service import turn as turn_of
 from bot.messages import Incoming, Reply
 from bot.store import Store
 from bot.telegram_broadcast import register_worker_commands, start_tasks
@@ -64,16 +69,6 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment, o
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+|$)(.*)$", re.S)
 
 
-class Core(Protocol):
-    """The conversation core as the adapter sees it (bot.conversation.Conversation)."""
-
-    def handle(self, resident_id: int, incoming: Incoming, *, chat_id: int | None = None,
-               private: bool = True) -> list[Reply]: ...
-
-
-CoreFactory = Callable[[Store], Core]
-
-
 class BotStartError(Exception):
     """Raised when the bot cannot start (bad token, unreachable API, bad webhook); one sentence."""
 
@@ -87,10 +82,16 @@ class Runtime:
     commands: Sequence[tuple[str, str]] | None
     store: Store | None = None
     owns_store: bool = True
-    core: Core | None = None
+    core_process: bool = False  # the core in a process of its own (bot.core_process), else on the store's thread
+    runner: Runner | None = None  # where the core's work runs, from post_init to post_shutdown
     order: SendOrder = field(default_factory=lambda: SendOrder())  # (a lambda: defined further down)
     extra: dict[str, Any] = field(default_factory=dict)  # for scheduled jobs (alerts, scrapes)
     location_asked: set[int] = field(default_factory=set)  # chats showing the share-location keyboard
+
+    @property
+    def core(self) -> Core | None:
+        """The core when it runs in this process (tests); None before post_init or in a process of its own."""
+        return self.runner.service.core if isinstance(self.runner, InThread) else None
 
 
 def runtime_of(application: Application) -> Runtime:
@@ -102,7 +103,7 @@ def runtime_of(application: Application) -> Runtime:
 
 def build_application(settings: Settings, *, core_factory: CoreFactory | None = None,
                       store: Store | None = None, commands: Sequence[tuple[str, str]] | None = None,
-                      overall_rate: float = 0) -> Application:
+                      overall_rate: float = 0, core_process: bool = False) -> Application:
     """The python-telegram-bot Application, with our handlers, limits and lifecycle hooks.
 
     `store`: an already open store the caller keeps ownership of (tests); by default the store
@@ -110,7 +111,8 @@ def build_application(settings: Settings, *, core_factory: CoreFactory | None = 
     setMyCommands, by default the core's COMMANDS. `overall_rate`: messages a second across all
     chats; 0 leaves replies unthrottled, as Telegram's 30/s applies to bulk notifications, which
     the broadcast engine paces itself (GETINVOLVED_BROADCAST_RATE). Group chats are always
-    kept to Telegram's 20 a minute, and a 429's retry_after is always honoured.
+    kept to Telegram's 20 a minute, and a 429's retry_after is always honoured. `core_process`:
+    run the core in a child process (bot.core_process; needs a database file), as `run` does.
     """
     if not settings.token:
         raise BotStartError("Set TELEGRAM_BOT_TOKEN to the bot's token from @BotFather to run the Telegram bot.")
@@ -130,8 +132,8 @@ def build_application(settings: Settings, *, core_factory: CoreFactory | None = 
     application = builder.build()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # if used, it logs every URL, token included
     core_factory = core_factory or functools.partial(default_core, workers=settings.workers)
-    application.bot_data["runtime"] = Runtime(settings, core_factory, commands,
-                                              store=store, owns_store=store is None)
+    application.bot_data["runtime"] = Runtime(settings, core_factory, commands, store=store,
+                                              owns_store=store is None, core_process=core_process)
     add_handlers(application)
     return application
 
@@ -139,13 +141,6 @@ def build_application(settings: Settings, *, core_factory: CoreFactory | None = 
 def _file_url(api_url: str) -> str | None:
     """The Bot API's file URL beside its method URL: ".../bot" -> ".../file/bot"."""
     return api_url[:-len("bot")] + "file/bot" if api_url.endswith("/bot") else None
-
-
-def default_core(store: Store, *, workers: frozenset[int] = frozenset()) -> Core:
-    """The real conversation core over the store; `workers` may /broadcast (GETINVOLVED_WORKERS)."""
-    from bot.conversation import Conversation, store_matcher
-
-    return Conversation(store, store_matcher(store), workers=workers)
 
 
 def default_commands() -> list[tuple[str, str]]:
@@ -168,11 +163,14 @@ def add_handlers(application: Application) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    """Open the store, make the core, register the commands, schedule jobs."""
+    """Open the store, get the core ready, register the commands, schedule jobs."""
     runtime = runtime_of(application)
     if runtime.store is None:
         runtime.store = Store(runtime.settings.db_path)
-    runtime.core = runtime.core_factory(runtime.store)
+    if runtime.core_process and runtime.store.path not in ("", ":memory:"):  # a child needs a file to open
+        runtime.runner = CoreProcess(runtime.store.path, workers=runtime.settings.workers)
+    else:
+        runtime.runner = InThread(Service(runtime.store, runtime.core_factory))
     commands = runtime.commands if runtime.commands is not None else default_commands()
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in commands])
@@ -180,25 +178,28 @@ async def _post_init(application: Application) -> None:
         log.warning("Could not register the bot's commands with Telegram: %s", e)
     if runtime.commands is None:
         await register_worker_commands(application.bot, runtime.settings.workers)
-    schedule_jobs(application, runtime.store, runtime.settings)
+    schedule_jobs(application, runtime.store, runtime.settings, runtime.runner)
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Close the store we opened (after every handler has finished)."""
+    """Stop the core, then close the store we opened (after every handler has finished)."""
     runtime = runtime_of(application)
+    if runtime.runner is not None:
+        await runtime.runner.close()
+        runtime.runner = None
     if runtime.store is not None and runtime.owns_store:
         runtime.store.close()
         runtime.store = None
 
 
-def schedule_jobs(application: Application, store: Store, settings: Settings) -> None:
+def schedule_jobs(application: Application, store: Store, settings: Settings, runner: Runner) -> None:
     """The scheduled scrape and new-opportunity alerts (bot.jobs), once, from post_init.
 
     Their state is kept in runtime.extra["jobs"]; they wind down when the application stops.
     """
     from bot.jobs import schedule
 
-    runtime_of(application).extra["jobs"] = schedule(application, store, settings)
+    runtime_of(application).extra["jobs"] = schedule(application, store, settings, runner)
 
 
 # -- per-chat ordering ---------------------------------------------------------------------------
@@ -412,16 +413,15 @@ def parse_command(text: str) -> tuple[str, str, str] | None:
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, *,
                   pressed: Message | None = None) -> None:
-    """Ask the core (on the store's thread) and deliver its replies to the chat."""
+    """Ask the core (see bot.core_service) and deliver its replies to the chat."""
     runtime = runtime_of(context.application)
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or runtime.store is None or runtime.core is None:
+    if user is None or chat is None or runtime.runner is None:
         return
     private = chat.type == ChatType.PRIVATE
-    handle = functools.partial(runtime.core.handle, user.id, incoming, chat_id=chat.id, private=private)
     # Not for groups: Telegram's limit there (20 a minute) may hold their first message for long.
     with runtime.order.first_reply() if private else contextlib.nullcontext() as turn:
-        replies = await runtime.store.run(handle)
+        replies = await runtime.runner.call(turn_of, user.id, incoming, chat.id, private)
         message = update.effective_message
         reply_to = message.message_id if message is not None and not private and pressed is None else None
         await deliver(context.application, chat, replies, pressed=pressed, reply_to=reply_to, turn=turn)
@@ -662,7 +662,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
             if not webhook_url.lower().startswith("https://") or not urlsplit(webhook_url).hostname:
                 raise BotStartError("The webhook URL must be a public https:// address, as Telegram requires.")
             webhook = Webhook(webhook_url, listen, port, webhook_secret())
-        application = build_application(settings)
+        application = build_application(settings, core_process=True)
         _seed(settings)
         tune_gc()
         asyncio.run(serve(application, webhook=webhook))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from typing import Any, Awaitable, Iterable, Sequence, TypeVar
 
@@ -31,6 +30,7 @@ from telegram.ext import Application
 from bot import page_reader
 from bot.broadcast import campaign_of, send_broadcast
 from bot.conversation import wording
+from bot.core_service import turn
 from bot.delivery import DeliveryAborted, Options, Tally, telegram_sender
 from bot.messages import Incoming, Reply
 from bot.telegram_render import Outgoing
@@ -69,11 +69,9 @@ async def read_page_for(application: Application, resident_id: int, chat: Chat, 
     except Stopped:
         return  # the worker's state still says "reading": /cancel or pasting the text moves on
     runtime = runtime_of(application)
-    if runtime.store is None or runtime.core is None:
+    if runtime.runner is None:
         return
-    handle = functools.partial(runtime.core.handle, resident_id, Incoming("draft", draft=draft),
-                               chat_id=chat.id, private=True)
-    replies = await runtime.store.run(handle)
+    replies = await runtime.runner.call(turn, resident_id, Incoming("draft", draft=draft), chat.id, True)
     await deliver(application, chat, replies)
     start_tasks(application, resident_id, chat, replies)
 

@@ -95,8 +95,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
-def app_for(settings: Settings) -> Application:
-    return build_application(settings, core_factory=QuietCore, commands=[])
+def app_for(settings: Settings, *, core_process: bool = False) -> Application:
+    return build_application(settings, core_factory=QuietCore, commands=[], core_process=core_process)
 
 
 def jobs_of(application: Application) -> Jobs:
@@ -105,13 +105,14 @@ def jobs_of(application: Application) -> Jobs:
     return jobs
 
 
-async def test_the_scheduled_scrape_brings_a_subscriber_a_digest_of_what_is_new(fake, tmp_path, caplog):
+@pytest.mark.parametrize("core_process", [False, True], ids=["core on a thread", "core in its own process"])
+async def test_the_scheduled_scrape_brings_a_subscriber_a_digest_of_what_is_new(fake, tmp_path, caplog, core_process):
     caplog.set_level(logging.INFO, logger="bot.jobs")
     db = tmp_path / "bot.db"
     existing_catalogue(db)
     async with millbrook() as site:
         sources = write_sources(tmp_path / "sources.toml", site.url("/volunteer"))
-        application = app_for(bot_settings(fake, db, sources))
+        application = app_for(bot_settings(fake, db, sources), core_process=core_process)
         started = time.monotonic()
         async with running(application, poll_timeout=1):
             [digest] = await fake.wait_for_messages(RESIDENT, timeout=30)
