@@ -150,6 +150,7 @@ HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "c
              "tg-spoiler", "span", "blockquote"}
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]*);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_PLAIN = re.compile(r"[^&<]+")  # a run of text with no entity or tag in it, taken whole
 
 
 class EntityError(ValueError):
@@ -184,8 +185,10 @@ def parse_html(text: str) -> str:
             i = m.end()
             continue
         if ch != "<":
-            out.append(ch)
-            i += 1
+            plain = _PLAIN.match(text, i)
+            assert plain is not None
+            out.append(plain.group())
+            i = plain.end()
             continue
         start = i
         if i + 1 < n and text[i + 1] == "/":

@@ -102,6 +102,8 @@ def visible_length(markup: str) -> int:
 
 def fit(reply: Reply) -> Reply:
     """A last guard: a reply too long for Telegram becomes plain, shortened text."""
+    if len(reply.html) * 2 <= MAX_TELEGRAM_TEXT:
+        return reply  # even all astral characters (two UTF-16 units each) would fit
     if visible_length(reply.html) <= MAX_TELEGRAM_TEXT and len(reply.html) <= MAX_TELEGRAM_TEXT * 2:
         return reply
     text = html.unescape(_TAG.sub("", reply.html))
