@@ -64,10 +64,6 @@ class CoreProcess:
         self._started_at = -RESTART_WAIT
         self._closed = False
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """fn(service, *args, **kwargs) in the child; its exceptions come back as CoreError."""
         process = await self._running()
@@ -140,7 +136,10 @@ class CoreProcess:
                 else:
                     answer.set_exception(CoreError(value))
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            pass  # the child ended
+        except Exception:  # an answer that cannot be read: the stream is out of step, start afresh
+            log.exception("Could not read the core process's answer; stopping it")
+            process.kill()
         finally:
             waiting, self._waiting = self._waiting, {}
             if waiting:

@@ -68,9 +68,10 @@ class Jobs:
     scraping: bool = False
     alerts_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def __post_init__(self) -> None:
+    def _core(self) -> Runner:
         if self.core is None:
             self.core = InThread(Service(self.store))
+        return self.core
 
     async def scrape(self, application: Application) -> ScrapeOutcome | None:
         """One in-bot scrape, then an alerts check; None when skipped or stopped part-way."""
@@ -108,8 +109,7 @@ class Jobs:
                 await self.store.run(begin_alerts, self.store)  # a first start at night still begins now
                 log.debug("Alerts wait: quiet hours")
                 return
-            assert self.core is not None
-            check = await self.core.call(check_alerts, now=now, today=now.astimezone(UK).date(),
+            check = await self._core().call(check_alerts, now=now, today=now.astimezone(UK).date(),
                                          per_day=self.settings.alerts_per_day)
             log.log(logging.INFO if check.began or check.queued else logging.DEBUG, "Alerts: %s", check.describe())
             await self._deliver(application)
@@ -124,8 +124,7 @@ class Jobs:
 
     async def start_up(self, application: Application) -> None:
         """Build the matcher before the first resident needs it, then finish interrupted broadcasts."""
-        assert self.core is not None
-        await self.core.call(warm_matcher)
+        await self._core().call(warm_matcher)
         owed = await self.store.run(lambda: self.store.delivery_counts(BROADCASTS.campaign, prefix=True))
         if not owed.get("pending") and not owed.get("sending"):
             return
