@@ -2,13 +2,15 @@
 
 SQLite through sqlite-utils. The schema is (re)applied on every start and only ever adds what
 is missing, so old databases are upgraded in place. The connection runs in autocommit mode and
-every multi-statement write goes through `db.atomic()`, so a failure never leaves half a change.
-Async callers use `Store.run`, which serialises all database work on one worker thread: the
-event loop never blocks on SQLite, and writes go through one place.
+every multi-statement write goes through `transaction()`, so a failure never leaves half a change.
+Async callers use `Store.run`, which serialises a connection's work on one worker thread, so the
+event loop never blocks on SQLite. Other processes write to the same file at the same time (the
+bot's core process, a scrape), which WAL allows.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -90,6 +92,28 @@ class Store:
             self.db.enable_wal()
         ensure_schema(self.db)
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction that takes the write lock before it reads (BEGIN IMMEDIATE); nested, a savepoint.
+
+        Other processes write to the same database (the bot's core process, a scrape, the CLI). A
+        transaction begun the default way reads a snapshot, and if another process commits before
+        its first write, that write fails at once with "database is locked", without waiting.
+        Taking the lock first makes it wait its turn instead (busy_timeout).
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking database work on the store's single worker thread."""
         if self._executor is None:
@@ -123,7 +147,7 @@ class Store:
         rows = [_opportunity_row(o, seen_at) for o in opps]
         if not rows:
             return [], []
-        with self.db.atomic():
+        with self.transaction():
             existing = self._existing_ids([r["id"] for r in rows])
             self.db.conn.executemany(_UPSERT_SQL, rows)
             self._bump_version()
@@ -134,7 +158,7 @@ class Store:
         """After a successful scrape: what the source no longer lists stays stored but is not offered."""
         keep = set(still_listed)
         at = at or utcnow()
-        with self.db.atomic():
+        with self.transaction():
             gone = [row[0] for row in self.db.execute(
                 "select id from opportunities where source = ? and offered = 1", [source]) if row[0] not in keep]
             self.db.conn.executemany(
@@ -186,7 +210,7 @@ class Store:
         """Keep a source's health: last success, consecutive failures, and the last error's kind."""
         now = utcnow()
         table = self.db["sources"]
-        with self.db.atomic():
+        with self.transaction():
             previous = next(iter(self._select("select * from sources where name = ?", [name])), None)
             row: dict[str, Any] = {"name": name, "last_run_at": now, "last_report": json.dumps(report)}
             row.update({k: v for k, v in (config or {}).items() if k in ("url", "kind", "area", "postcode", "parser")})
@@ -245,7 +269,7 @@ class Store:
 
     def forget_resident(self, resident_id: int) -> None:
         """Delete everything stored about a resident, in one transaction."""
-        with self.db.atomic():
+        with self.transaction():
             for table, column in (("hidden", "resident_id"), ("saved", "resident_id"),
                                   ("subscriptions", "resident_id"), ("deliveries", "resident_id"),
                                   ("residents", "id")):
@@ -290,15 +314,8 @@ class Store:
     _OWED = ("pending", "sending", "sent")
 
     def _write(self, fn: Callable[[], T]) -> T:
-        """Run fn inside BEGIN IMMEDIATE: the write lock is taken first, so reads cannot go stale."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn()
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-        return result
+        with self.transaction():
+            return fn()
 
     def enqueue_deliveries(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Add messages owed, idempotently; returns the resident ids that got a new row.

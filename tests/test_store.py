@@ -1,4 +1,6 @@
 import sqlite3
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +112,25 @@ async def test_async_callers_run_on_the_store_thread(store):
     import threading
     names = await store.run(lambda: threading.current_thread().name)
     assert names.startswith("store")
+
+
+def test_a_transaction_that_read_first_still_writes_when_another_process_writes_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    mine, theirs = Store(path), Store(path)  # two connections, as the bot and its core process have
+    theirs_done = threading.Event()
+
+    def their_write() -> None:
+        theirs.save_resident(2, passions="chess")
+        theirs_done.set()
+
+    with mine.transaction():
+        mine.get_resident(1)
+        other = threading.Thread(target=their_write)
+        other.start()
+        assert not theirs_done.wait(0.3)  # they wait for our write lock...
+        mine.save_resident(1, passions="gardening")  # ...so our read cannot have gone stale
+    other.join(10)
+
+    assert [mine.get_resident(r)["passions"] for r in (1, 2)] == ["gardening", "chess"]
+    mine.close()
+    theirs.close()
