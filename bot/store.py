@@ -267,6 +267,12 @@ class Store:
         self.db.execute(f"insert into residents ({columns}) values ({', '.join('?' * len(row))}) "
                         f"on conflict(id) do update set {updates}", list(row.values()))
 
+    def set_active(self, resident_id: int, active: bool) -> bool:
+        """Mark a stored resident (in)active; False for one not stored. One statement, so a
+        resident forgotten by another process at the same moment is not stored again."""
+        return self.db.execute("update residents set active = ?, updated_at = ? where id = ?",
+                               [int(active), utcnow(), resident_id]).rowcount > 0
+
     def forget_resident(self, resident_id: int) -> None:
         """Delete everything stored about a resident, in one transaction."""
         with self.transaction():

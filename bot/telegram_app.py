@@ -517,14 +517,8 @@ async def _edit(bot: Any, message: Message, part: Outgoing) -> bool:
 async def set_active(application: Application, resident_id: int, active: bool) -> None:
     """Mark a stored resident (in)active; residents we never stored stay unknown."""
     store = runtime_of(application).store
-    if store is None:
-        return
-
-    def update() -> None:
-        if store.get_resident(resident_id) is not None:
-            store.save_resident(resident_id, active=int(active))
-
-    await store.run(update)
+    if store is not None:
+        await store.run(store.set_active, resident_id, active)
 
 
 # -- running ----------------------------------------------------------------------------------

@@ -134,3 +134,11 @@ def test_a_transaction_that_read_first_still_writes_when_another_process_writes_
     assert [mine.get_resident(r)["passions"] for r in (1, 2)] == ["gardening", "chess"]
     mine.close()
     theirs.close()
+
+
+def test_marking_a_resident_inactive_never_stores_someone_unknown(store: Store) -> None:
+    store.save_resident(1, passions="parks")
+
+    assert store.set_active(1, False) is True
+    assert store.set_active(2, False) is False  # forgotten (or never stored): stays that way
+    assert store.get_resident(1)["active"] == 0 and store.get_resident(2) is None
