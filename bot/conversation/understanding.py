@@ -30,6 +30,9 @@ _PHRASES = [re.compile(p, re.I) for p in (
     r"^(?:more|really|mostly|rather)?\s*into\s+",
     r"^(?:really\s+)?(?:love|adore|enjoy)\s+",
     r"^(?:i'?m|i am)\s+(?:only\s+)?\d{1,2}(?:\s*(?:years?\s+old|yrs?(?:\s+old)?|y/?o))?\s*(?:,|\band\b|\.)?\s*",
+    # others' ages ("my kids, they're 8 and 10", "my son aged 12"): about whom, not what
+    r"[\s,(]*\b(?:(?:they|he|she)(?:'re|'s|\s+are|\s+is)|aged|ages|who\s+are)\s+\d{1,2}"
+    r"(?:\s*(?:,|and|&|-|to)\s*\d{1,2})*(?:\s*(?:years?\s+old|yrs?(?:\s+old)?|y/?o))?\)?",
     r"^(?:i\s+)?(?:just\s+)?(?:really\s+)?(?:wanna|want to|would like to|'d like to|need to|have to|'ve got to|got to)\s+"
     r"(?:(?:help(?:\s+out)?|volunteer|do something|do(?:\s+some)?\s+volunteering)\s+)?(?:(?:with|for|at|about|in)\s+)?",
 )]
