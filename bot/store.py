@@ -108,11 +108,11 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
             if self.db.conn.in_transaction:
                 self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking database work on the store's single worker thread."""
