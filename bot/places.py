@@ -46,7 +46,7 @@ class Postcode:
 
 def parse_postcode(text: str) -> Postcode:
     """Parse a full postcode, a sector ("NG12 2") or an outward code, any case and spacing."""
-    raw = " ".join(str(text).upper().split())
+    raw = " ".join(str(text).upper().replace("-", " ").split())  # "le1-5ab" too
     if not raw:
         raise InvalidPostcode("Please give a postcode, like NG1 5AW or just NG1.")
     squashed = raw.replace(" ", "")

@@ -112,3 +112,23 @@ def test_a_people_carrier_finds_driving_not_caring(matcher):
 def test_a_place_name_that_looks_like_two_words_is_left_alone(matcher):
     found = top(matcher, "Swansea based, I'm good with numbers")
     assert found and found[0] == "treasurer"
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("help people with no food", "food_poverty"),
+    ("hi i wnt 2 help ppl wiv no food", "food_poverty"),
+    ("there's nothing for teenagers to do round here", "young_people"),
+    ("there is no youth club round here", "youth_work"),
+])
+def test_what_someone_lacks_is_what_the_resident_wants_to_help_with(text, meant):
+    assert parse_query(text).features.get("c:" + meant, 0) > 0
+
+
+@pytest.mark.parametrize("text, unwanted", [("nothing to do with the police", "policing"),
+                                            ("I have no interest in sport", "sport"), ("not dogs", "dogs")])
+def test_a_dislike_still_counts_against(text, unwanted):
+    assert parse_query(text).features["c:" + unwanted] < 0
+
+
+def test_the_shops_as_a_place_are_not_a_charity_shop():
+    assert "c:charity_shop" not in parse_query("flytipping behind the shops").features

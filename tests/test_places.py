@@ -5,7 +5,7 @@ from bot.places import InvalidPostcode, UnknownPostcode, default_gazetteer, find
 
 @pytest.mark.parametrize("text, expected", [
     ("ng7 6ab", "NG7 6AB"), ("NG76AB", "NG7 6AB"), ("  sw1a   1aa ", "SW1A 1AA"),
-    ("le1", "LE1"), ("NG12 2", "NG12 2"), ("NG122", "NG12 2"), ("NG8 3", "NG8 3"), ("n17", "N17"),
+    ("le1", "LE1"), ("NG12 2", "NG12 2"), ("NG122", "NG12 2"), ("NG8 3", "NG8 3"), ("n17", "N17"), ("le1-5ab", "LE1 5AB"),
 ])
 def test_postcodes_parse_in_any_case_and_spacing(text, expected):
     assert str(parse_postcode(text)) == expected

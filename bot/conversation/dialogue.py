@@ -53,6 +53,8 @@ def unsupported(turn: Turn) -> list[Reply]:
 def _passion(turn: Turn, typed: str) -> list[Reply]:
     if read.key(typed) in read.GREETINGS:
         return [turn.ask_passion()]
+    if read.asks_about_roles(typed):
+        return _answer_question(turn, typed)
     if read.no_answer(typed) or read.asks_back(typed):
         return [Reply(wording.PASSION_EXAMPLES), turn.ask_passion()]
     said = _take_place(turn, typed)
@@ -78,6 +80,8 @@ def _passion_and_times(turn: Turn, typed: str) -> str:
 def _skills(turn: Turn, typed: str) -> list[Reply]:
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
+    if read.asks_about_roles(typed):
+        return _answer_question(turn, typed)
     if read.asks_back(typed):
         return [Reply(wording.SKILLS_EXAMPLES), turn.ask_skills()]
     said = _take_place(turn, typed)
@@ -102,12 +106,14 @@ def _place(turn: Turn, typed: str) -> list[Reply]:
     district, _ = read.district_in(typed)
     if district:
         return place_set(turn, district, wording.place_kept(district))
-    if read.key(typed) in read.NO_PLACE or read.wants_remote(typed):
+    if read.key(typed) in read.NO_PLACE or read.wants_remote(typed) or read.keeps_private(typed):
         return _skip_place(turn)
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
     if read.asks_back(typed):
         return [Reply(wording.PLACE_WHY), turn.ask_place()]
+    if read.asks_about_roles(typed):
+        return _answer_question(turn, typed)
     district, _ = read.place_named(typed, place_names(turn.matcher()), cue=False)
     if district:
         return place_set(turn, district, wording.place_kept(district))
@@ -117,6 +123,11 @@ def _place(turn: Turn, typed: str) -> list[Reply]:
     if read.names_a_place(typed):
         return [Reply(wording.PLACE_NOT_KNOWN, turn.place_buttons())]
     return [Reply(problem, turn.place_buttons())]
+
+
+def _answer_question(turn: Turn, typed: str) -> list[Reply]:
+    """A question about taking part, before any matches: answered, then the question again."""
+    return [Reply(wording.BEFORE_MATCHES[read.question_kind(typed)]), *turn.prompt()]
 
 
 def postcode_given(typed: str) -> tuple[str | None, str]:
@@ -143,6 +154,8 @@ def _skip_place(turn: Turn) -> list[Reply]:
 def _time(turn: Turn, typed: str) -> list[Reply]:
     if read.changes_mind(typed):
         return _new_passion_then_ask_again(turn, typed)
+    if read.asks_about_roles(typed):
+        return _answer_question(turn, typed)
     if read.asks_back(typed):
         return [Reply(wording.TIME_HELP), turn.ask_time()]
     said = _take_place(turn, typed)

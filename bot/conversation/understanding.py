@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.matching.query import CHILD_AGE
 from bot.places import find_postcode
 
 MAX_INPUT_CHARS = 1000  # longer messages are read only this far
@@ -36,6 +37,10 @@ _PHRASES = [re.compile(p, re.I) for p in (
     r"^(?:i\s+)?(?:just\s+)?(?:really\s+)?(?:wanna|want to|would like to|'d like to|need to|have to|'ve got to|got to)\s+"
     r"(?:(?:help(?:\s+out)?|volunteer|do something|do(?:\s+some)?\s+volunteering)\s+)?(?:(?:with|for|at|about|in)\s+)?",
 )]
+# What goes before a new passion: "wait no, more like ...", "nah scrap the animals, what about ...".
+_SWITCH = re.compile(r"^(?:(?:wait|hang on|hold on|hmm+|um+|erm+|oh|well|ok|okay|no|nah|nope|sorry|"
+                     r"(?:scrap|forget|ditch)\s+(?:that|it|the\s+\w+)|never\s*mind(?:\s+that)?)\b[\s,!.]*)+"
+                     r"(?=(?:what|how)\s+about\b|more\s+like\b|rather\b|actually\b|instead\b)", re.I)
 _TRAILING = re.compile(r"[\s,.!?]*(?:\b(?:instead|please|thanks|thank you|really|innit|lol|tbh|mate)\b[\s,.!?]*)*$", re.I)
 _PLACE_TAIL = re.compile(r"[\s,]*\b(?:(?:i|we)\s+(?:live|am|are|'m|'re)\s+|i'?m\s+|based\s+)?"
                          r"(?:near|in|around|at|from)\s*[.!]?$", re.I)
@@ -239,15 +244,36 @@ def no_answer(text: str) -> bool:
 _ABOUT_ROLES = re.compile(r"\b(?:dbs|criminal record|accessible|access|wheelchairs?|disabled|disability|step[- ]free|"
                           r"cost|costs|pay|paid|expenses|age|old enough|these|this one|them|they|"
                           r"sign(?:ing)? up|apply|applying|application|join|register|contact|get in touch|"
-                          r"get started|training|how long|how many hours|parking)\b", re.I)
-_ASKS = re.compile(r"^(?:are|is|do|does|can|could|will|would|what|what's|whats|how|who|where|when|why)\b", re.I)
+                          r"get started|training|how long|how many hours|parking|"
+                          r"(?:own )?car|drive|driving|driving licen[cs]e|licen[cs]e|transport)\b", re.I)
+_ASKS = re.compile(r"^(?:are|is|do|does|can|could|will|would|what|what's|whats|how|who|where|when|why)\b(?!\s+about\b)", re.I)
+_CAN_I_HELP = re.compile(r"\b(?:can|could)\s+i\s+(?:still\s+|even\s+|actually\s+|really\s+)?"
+                         r"(?:volunteer|help|help out|do it|do this|take part|get involved|join in)\s*\?*$", re.I)
+_SHORT_QUESTION = 8  # words: "what does DBS mean" is a question without its question mark
 
 
 def asks_about_roles(text: str) -> bool:
-    """'are any of these wheelchair accessible?', 'what's a DBS check?': a question about the
-    roles shown, to be answered, not taken as a new passion."""
+    """'are any of these wheelchair accessible?', 'what does DBS mean', 'I work shifts, can I still
+    volunteer?': a question about taking part, to be answered, not taken as a passion."""
     said = clean(text)
-    return said.endswith("?") and _ASKS.match(said) is not None and _ABOUT_ROLES.search(said) is not None
+    if _CAN_I_HELP.search(said):
+        return True
+    asked = _CLAUSES.split(said.rstrip("?! "))[-1] if said.endswith("?") else said
+    question = said.endswith("?") or len(said.split()) <= _SHORT_QUESTION
+    return question and _ASKS.match(asked) is not None and _ABOUT_ROLES.search(asked) is not None
+
+
+_PAY = re.compile(r"\b(?:pay|paid|wages?|salary|money)\b", re.I)
+
+
+def question_kind(text: str) -> str:
+    """What a question about taking part is about: "dbs", "paid", "can" (can I still help?) or "other"."""
+    said = clean(text)
+    if mentions_dbs(said):
+        return "dbs"
+    if _CAN_I_HELP.search(said):
+        return "can"
+    return "paid" if _PAY.search(said) else "other"
 
 
 _DBS = re.compile(r"\bdbs\b|criminal record", re.I)
@@ -275,6 +301,7 @@ _TIME_WORDS = {
     "do", "or", "mornings", "morning", "afternoons", "afternoon", "every", "each", "per", "days", "day",
     "got", "have", "spare", "bit", "but", "i'd", "be", "would", "like", "about", "around", "roughly", "maybe",
     "max", "up", "to", "just", "we", "instead", "i've", "ive", "than", "more", "no",
+    "is", "are", "better", "best", "good", "fine", "works", "suit", "suits", "me", "for",  # "saturdays are better"
 }
 
 
@@ -308,6 +335,16 @@ _TRAILING_TIME = re.compile(rf"\s+{_DAY_TIME}(?:\s+(?:(?:and|or|&)\s+)?{_DAY_TIM
 _REMOTE = re.compile(r"\b(?:online|on ?line|from home|at home|remote(?:ly)?|virtual(?:ly)?|on my (?:laptop|phone|computer))\b", re.I)
 
 
+_PRIVATE = re.compile(r"\b(?:rather|prefer|like to|want to)\s+(?:not|keep (?:that|it|this) (?:to myself|private|quiet))\b|"
+                      r"\bkeep (?:that|it) (?:to myself|private)\b|\bnot (?:telling|saying|giving (?:that|it|you))\b|"
+                      r"\bnone of your business\b|\bthat'?s private\b", re.I)
+
+
+def keeps_private(text: str) -> bool:
+    """'rather keep that to myself tbh', 'not telling': the place question declined."""
+    return _PRIVATE.search(text) is not None
+
+
 def wants_remote(text: str) -> bool:
     """'only online stuff please' at the place question: things from home, no place needed."""
     return _REMOTE.search(text) is not None
@@ -337,14 +374,16 @@ def trailing_times(text: str) -> tuple[list[str], str]:
 
 
 def changes_mind(text: str) -> bool:
-    """'actually I'm more into gardening': a new passion, even in the middle of another question.
-    'I'd prefer weekends' only says when, so it is an answer, not a new passion."""
-    return bool(_CHANGE_OF_MIND.search(text)) and not _only_time_or_place(passion_from(text))
+    """'actually I'm more into gardening', 'wait no, more like helping refugees': a new passion,
+    even in the middle of another question. 'I'd prefer weekends' only says when, so it is an
+    answer, not a new passion."""
+    said = bool(_CHANGE_OF_MIND.search(text) or _SWITCH.match(text))
+    return said and not _only_time_or_place(passion_from(text))
 
 
 def passion_from(text: str) -> str:
     """What the resident cares about, without 'actually I'm more into' and the like."""
-    words = clean(text)
+    words = _SWITCH.sub("", CHILD_AGE.sub(r"\1 child", clean(text)))
     for _ in range(4):
         before = words
         words = _LEAD.sub("", words).strip(" ,.!")

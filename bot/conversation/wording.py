@@ -205,6 +205,17 @@ DBS_ANSWER = (
     "A DBS check is a criminal record check. The organisation arranges it, and it is usually free "
     "for volunteers. Many roles don't need one. Tell me if you'd like something different."
 )
+# A question about taking part before any matches are shown; the question asked before follows.
+BEFORE_MATCHES = {
+    "dbs": "A DBS check is a criminal record check. The organisation arranges it, and it is usually free "
+           "for volunteers. Many roles don't need one.",
+    "paid": "Volunteering is unpaid, but many roles pay expenses such as travel. Each role I show you links "
+            "to the details.",
+    "can": "Yes. Many roles are flexible, one-off or done from home, so they can fit around shifts, caring "
+           "or health. Each one I show you says when it happens.",
+    "other": "Good question. It depends on the role: each one I show you says what it needs, and its link "
+             "has the details.",
+}
 ASK_THE_ORGANISATION = (
     "Good question. Each card's “Apply or find out more” link has the details, and the organisation "
     "will be happy to answer. Tell me if you'd like something different."

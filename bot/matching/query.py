@@ -30,8 +30,20 @@ NEGATION_FILLER = frozenset("to do with of in into for about any anything really
                             "be want wanna involving".split())
 NEGATION_REACH = 2     # content words a "not" covers, after the filler
 NEGATION_STOP = frozenset("but except apart".split())  # "not dogs but cats": the "not" ends at "but"
-# "my 10 year old", "our 6-year-old": a child's age, not the resident's; read as "my child".
-_CHILD_AGE = re.compile(r"\b(my|our|his|her|their)\s+\d{1,2}\s*-?\s*(?:years?|yrs?)\s*-?\s*olds?\b")
+# "my 10 year old", "our 6-year-old", "a 2 year old": a child's age, not the resident's; read as "my child".
+CHILD_AGE = re.compile(r"\b(a|my|our|his|her|their)\s+\d{1,2}\s*-?\s*(?:years?|yrs?|months?)\s*-?\s*olds?\b", re.I)
+# A negator that says what someone lacks ("people with no food", "there's nothing for teenagers",
+# "families who've got nothing"): that is what the resident wants to help with, not what they don't want.
+LACK_BEFORE = frozenset("there theres with wiv without have has got had having".split())
+_LACK_FILLER = frozenset("literally just really absolutely totally is are was were".split())
+_STILL_NEGATED = frozenset("interest interested time desire wish patience".split())  # "I have no interest in sport"
+# Text-speak and dialect words read as the words they stand for ("help ppl wiv no food", "nowt for kids").
+TEXT_SPEAK = {"ppl": "people", "ppls": "people", "wiv": "with", "wivout": "without", "wnt": "want", "luv": "love",
+              "skool": "school", "kidz": "kids", "gud": "good", "fone": "phone", "pls": "please", "plz": "please",
+              "u": "you", "ur": "your", "nuffin": "nothing", "nuthin": "nothing", "nothin": "nothing",
+              "nowt": "nothing", "owt": "anything", "summat": "something", "sumthin": "something"}
+# "behind the shops", "outside the shops": where, not a charity shop.
+_AT_THE_SHOPS = re.compile(r"\b(behind|outside|near|by|round|around|opposite|at|past|from)\s+the\s+(?:local\s+)?shops?\b")
 _CLOCK_WORD = re.compile(r"\d{1,2}(?:am|pm)")  # "3am" says when, and is read as a time, not a topic
 
 
@@ -55,9 +67,9 @@ class Query:
 def parse_query(text: str, lexicon: Lexicon, speller: Speller | None = None) -> Query:
     """Understand a resident's words: concepts, plain words, age, and when they are free."""
     text = str(text or "")[:MAX_QUERY_CHARS]
-    words_text = _CHILD_AGE.sub(r"\1 child", text.lower())
+    words_text = _AT_THE_SHOPS.sub(r"\1 there", CHILD_AGE.sub(r"\1 child", text.lower()))
     query = Query(text=text, age=age_from_text(words_text), when=resident_when(text))
-    toks, corrected = _spell(tokens(words_text), speller)
+    toks, corrected = _spell([_plain(t) for t in tokens(words_text)], speller)
     words = [(t, c) for t, c in zip(toks, corrected) if t.surface not in GLUE]
     content = [t for t, _ in words]
     hits = lexicon.match([t.surface for t in content], [t.stem for t in content])
@@ -67,6 +79,11 @@ def parse_query(text: str, lexicon: Lexicon, speller: Speller | None = None) -> 
     _add_age(query)
     _add_time(query)
     return query
+
+
+def _plain(tok: Token) -> Token:
+    word = TEXT_SPEAK.get(tok.surface)
+    return tok if word is None else Token(word, stem(word))
 
 
 def _spell(toks: list[Token], speller: Speller | None) -> tuple[list[Token], list[bool]]:
@@ -91,9 +108,22 @@ def _negated_spans(content: list[Token], hits: list[Hit]) -> set[int]:
     and stops at "but". Concepts starting there count against; plain words there are dropped."""
     out: set[int] = set()
     for i, tok in enumerate(content):
-        if tok.surface in NEGATORS:
+        if tok.surface in NEGATORS and not _says_lack(content, i):
             out.update(_negation_scope(content, i, hits))
     return out
+
+
+def _says_lack(content: list[Token], at: int) -> bool:
+    """Whether the negator at `at` says what someone lacks (see LACK_BEFORE)."""
+    after = content[at + 1].surface if at + 1 < len(content) else ""
+    if after in _STILL_NEGATED:
+        return False
+    if content[at].surface == "nothing" and after == "for":
+        return True
+    before = at - 1
+    while before >= 0 and content[before].surface in _LACK_FILLER:
+        before -= 1
+    return before >= 0 and content[before].surface in LACK_BEFORE
 
 
 def _negation_scope(content: list[Token], at: int, hits: list[Hit]) -> list[int]:
