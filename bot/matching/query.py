@@ -34,11 +34,11 @@ NEGATION_STOP = frozenset("but except apart".split())  # "not dogs but cats": th
 CHILD_AGE = re.compile(r"\b(a|my|our|his|her|their)\s+\d{1,2}\s*-?\s*(?:years?|yrs?|months?)\s*-?\s*olds?\b", re.I)
 # A negator that says what someone lacks ("people with no food", "there's nothing for teenagers",
 # "families who've got nothing"): that is what the resident wants to help with, not what they don't want.
-LACK_BEFORE = frozenset("there theres with wiv without have has got had having".split())
+_LACK_BEFORE = frozenset("there theres with wiv without have has got had having".split())
 _LACK_FILLER = frozenset("literally just really absolutely totally is are was were".split())
 _STILL_NEGATED = frozenset("interest interested time desire wish patience".split())  # "I have no interest in sport"
 # Text-speak and dialect words read as the words they stand for ("help ppl wiv no food", "nowt for kids").
-TEXT_SPEAK = {"ppl": "people", "ppls": "people", "wiv": "with", "wivout": "without", "wnt": "want", "luv": "love",
+_TEXT_SPEAK = {"ppl": "people", "ppls": "people", "wiv": "with", "wivout": "without", "wnt": "want", "luv": "love",
               "skool": "school", "kidz": "kids", "gud": "good", "fone": "phone", "pls": "please", "plz": "please",
               "u": "you", "ur": "your", "nuffin": "nothing", "nuthin": "nothing", "nothin": "nothing",
               "nowt": "nothing", "owt": "anything", "summat": "something", "sumthin": "something"}
@@ -82,7 +82,7 @@ def parse_query(text: str, lexicon: Lexicon, speller: Speller | None = None) -> 
 
 
 def _plain(tok: Token) -> Token:
-    word = TEXT_SPEAK.get(tok.surface)
+    word = _TEXT_SPEAK.get(tok.surface)
     return tok if word is None else Token(word, stem(word))
 
 
@@ -114,7 +114,7 @@ def _negated_spans(content: list[Token], hits: list[Hit]) -> set[int]:
 
 
 def _says_lack(content: list[Token], at: int) -> bool:
-    """Whether the negator at `at` says what someone lacks (see LACK_BEFORE)."""
+    """Whether the negator at `at` says what someone lacks (see _LACK_BEFORE)."""
     after = content[at + 1].surface if at + 1 < len(content) else ""
     if after in _STILL_NEGATED:
         return False
@@ -123,7 +123,7 @@ def _says_lack(content: list[Token], at: int) -> bool:
     before = at - 1
     while before >= 0 and content[before].surface in _LACK_FILLER:
         before -= 1
-    return before >= 0 and content[before].surface in LACK_BEFORE
+    return before >= 0 and content[before].surface in _LACK_BEFORE
 
 
 def _negation_scope(content: list[Token], at: int, hits: list[Hit]) -> list[int]:
