@@ -8,26 +8,16 @@ tests before the whole-set test pin down what the fixes made work.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.conversation import Step, wording
 from bot.conversation import understanding as read
 from bot.store import Store
 from test_conversation import FIXTURES, Chat
-from test_conversation_unseen import Outcome, read_conversations, run_conversation
+from test_conversation_unseen import assert_set_understood
 
 UNSEEN_4 = FIXTURES / "unseen_residents_4.jsonl"
 PASS_RATE = 53 / 54  # first run 41/54; raised to what the fixes reach; a regression fails the fixture test
-
-
-def conversations() -> list[dict[str, Any]]:
-    return read_conversations(UNSEEN_4)
-
-
-def run_all(store: Store) -> list[Outcome]:
-    return [run_conversation(store, conv, 40_000 + number) for number, conv in enumerate(conversations())]
 
 
 # -- the behaviours, one by one -------------------------------------------------------------------
@@ -99,10 +89,4 @@ def test_a_postcode_with_a_hyphen_is_understood(chat: Chat) -> None:
 
 
 def test_the_whole_fourth_set_of_unseen_conversations(shared_store: Store) -> None:
-    outcomes = run_all(shared_store)
-    failed = [o for o in outcomes if not o.passed]
-    for outcome in failed:
-        print(f"{outcome.conversation_id}: {'; '.join(outcome.problems)}")
-    passed = len(outcomes) - len(failed)
-    assert len(outcomes) >= 50
-    assert passed / len(outcomes) >= PASS_RATE, f"{passed}/{len(outcomes)} passed"
+    assert_set_understood(shared_store, UNSEEN_4, 40_000, PASS_RATE)
