@@ -335,8 +335,10 @@ def _row_block(page: Page, tr: Tag, header: list[str], col: int) -> Block | None
     if len(cells) <= col:
         return None
     title_cell = cells[col]
-    title_el = title_cell.find(["strong", "b", "a"]) or title_cell
-    title = dom.text_of(title_el)
+    title_el = title_cell.find(["strong", "b", "a"])
+    # no marked-up title: the cell's first line ("Station Support Volunteer<br><small>Keep our...")
+    title = dom.text_of(title_el) if title_el is not None else next(
+        (line.strip() for line in dom.text_of(title_cell, lines=True).splitlines() if line.strip()), "")
     if not title or len(dom.text_of(tr)) > 3000:
         return None
     facts = [(header[i], dom.text_of(c)) for i, c in enumerate(cells) if i < len(header) and i != col]
