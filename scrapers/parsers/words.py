@@ -108,7 +108,7 @@ NOT_FOR_VOLUNTEERS = re.compile(
     r"\b(?:room|hall|venue)\s+hire\b", _I)
 TESTIMONIAL = re.compile(
     r"^[A-Z][a-z]+(?:\s+[A-Z]\.)?\s*,\s*(?:[\w'’ ()-]+,\s*)?(?:\d+\s+years?|since\s+\d{4}|[\w'’ -]*(?i:"
-    + "|".join(ROLE_NOUNS) + r")s?\b)|\b(?:'s|’s)\s+story\b|^(?i:meet)\s+(?!And\b)[A-Z]|\bvolunteer\s+stor(?:y|ies)\b|(?i:\bvolunteers?\s+of\s+the\s+(?:week|month|year)\b)|\bcase\s+stud(?:y|ies)\b|"
+    + "|".join(ROLE_NOUNS) + r")s?\b)|\b(?:'s|’s)\s+story\b|^[^\w\s]*\s*(?i:meet)\s+(?!And\b)[A-Z]|\bvolunteer\s+stor(?:y|ies)\b|(?i:\bvolunteers?\s+of\s+the\s+(?:week|month|year)\b)|\bcase\s+stud(?:y|ies)\b|"
     r"(?i:^in\s+their\s+own\s+words\b|^what\s+(?:our\s+)?volunteers\s+say\b|\btestimonials?\b|^hear\s+from\b|"
     r"^volunteer\s+voices\b|^meet\s+(?:our|the)\s+volunteers\b)", 0)
 
@@ -124,8 +124,8 @@ _GENERIC = re.compile(
     r"get\s+in\s+touch|training(?:\s+and\s+(?:support|development))?|support(?:\s+and\s+training)?|expenses.*|benefits.*|rewards|"
     r"faqs?|frequently\s+asked\s+questions.*|questions.*|common\s+questions.*|.*handbook.*|more\s+information|further\s+information|"
     r"find\s+out\s+more|useful\s+(?:links|information|contacts|documents|downloads|resources)|related(?:\s+\w+)?|see\s+also|other\s+ways\s+to\s+.*|"
-    r"other\s+opportunities|can'?t\s+volunteer.*|not\s+able\s+to\s+volunteer.*|documents|downloads|resources|polic(?:y|ies).*|"
-    r"our\s+.*polic(?:y|ies).*|.*\bpolicy\b.*|.*history|(?:volunteer(?:ing)?\s+)?stories|testimonials|case\s+studies|thank.*|"
+    r"other\s+opportunities|can['\u2019]?t\s+volunteer.*|not\s+able\s+to\s+volunteer.*|documents|downloads|resources|polic(?:y|ies).*|"
+    r"our\s+.*polic(?:y|ies).*|(?!.*\b(?:consultation|draft|review|proposals?|changes?|20\d\d)\b).*\bpolicy\b.*|.*history|(?:volunteer(?:ing)?\s+)?stories|testimonials|case\s+studies|thank.*|"
     r"news|latest.*|updates|blog|press|events?\s+calendar|what'?s\s+on|key\s+dates|timeline|eligibility|requirements|"
     r"the\s+role|role\s+description|person\s+specification|responsibilities|duties|next\s+steps|apply(?:\s+now|\s+online)?|"
     r"application\s+(?:form|process)|.*\bapplication\s+(?:form|pack)\b.*|how\s+to\s+.*|vetting.*|safeguarding|privacy.*|cookies.*|accessibility.*|feedback|"
@@ -135,7 +135,7 @@ _GENERIC = re.compile(
     r"applications?\s+(?:close|closing|open).*|closing\s+soon|deadline|location|map|directions|opening\s+(?:hours|times)|"
     r"parents\s+and\s+carers|for\s+parents.*|for\s+organi[sz]ations.*|for\s+schools.*|at\s+a\s+glance|good\s+to\s+know|"
     r"what\s+you(?:'ll|\s+will)\s+(?:do|get|gain|need)|what\s+we\s+offer.*|what\s+to\s+expect.*|skills.*|who\s+we\s+are.*|"
-    r"our\s+(?:work|services|team|volunteers|impact|mission|values|partners|supporters|story|people)|meet\s+the\s+team|"
+    r"our\s+(?:work|services|team|volunteers|impact|mission|values|partners|supporters|story|people)|[^\w\s]*\s*meet\s+(?:the|our)\s+(?:team|coordinators?|organisers?|committee|trustees|staff)\b.*|"
     r"advertisement|sponsored|menu|navigation|footer|header|sidebar|breadcrumbs?|cookie.*)$", _I)
 _HUB = re.compile(
     r"^(?:volunteering\b.*|volunteer(?:ing)?\s+(?:with|for|at|in|here|opportunities|roles|vacancies)\b.*|volunteer|"
