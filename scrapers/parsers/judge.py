@@ -21,7 +21,7 @@ _NEG_CONTEXT = re.compile(
     r"long\s+service|case\s+stud\w*|information\s+for|parents\s+and\s+carers|for\s+parents|past\s+events|"
     r"in\s+their\s+own\s+words|hear\s+from|what\s+(?:our\s+)?volunteers\s+say|volunteer\s+voices|meet\s+our\s+volunteers)\b", re.I)
 _SOFT_NEG_CONTEXT = re.compile(
-    r"\b(?:related|what'?s\s+on|upcoming\s+events|events|in\s+this\s+section|useful\s+links|follow\s+us|contact|donat\w*|fundrais\w*|shops?|"
+    r"\b(?:related|what'?s\s+on|upcoming\s+events|in\s+this\s+section|useful\s+links|follow\s+us|contact|donat\w*|fundrais\w*|shops?|"
     r"jobs|careers|paid\s+roles|meet\s+(?:the|our)|our\s+(?:team|people|trustees))\b", re.I)
 _POS_CONTEXT = re.compile(
     r"\b(?:roles?|opportunit\w*|volunteer\w*|vacanc\w*|consultations?|get(?:ting)?\s+involved|have\s+your\s+say|"
