@@ -175,6 +175,7 @@ def item_records(page: HtmlPage, ctx: ParseContext, kinds: Iterable[str] | None 
             kept.append((block, record))
         elif verdict.decision == "hub" and block.link and not _under_negative(block):
             hubs.append(Link(block.link, "hub"))
+    _vouch_for_siblings(kept)
     records = _drop_containers(kept)
     hubs += [Link(url, "hub") for text, url in _all_links(page)
              if words.is_hub_title(text) or (words.is_involvement_event(text) and url != page.url)]
@@ -244,6 +245,23 @@ def _read_page_body(page: HtmlPage) -> tuple[str, list[tuple[str, str]], int]:
 
 def _under_negative(block: Block) -> bool:
     return any(_NEGATIVE_SECTION.search(c) for c in block.context)
+
+
+def _vouch_for_siblings(kept: list[tuple[Block, Record]]) -> None:
+    """An item with some signs of a role and no page of its own to decide is a role when most of
+    the list it stands in are ("Soup Saturday cook" beside "Pantry helper", "Food collection driver")."""
+    lists: dict[int, list[Record]] = {}
+    for block, record in kept:
+        if block.anchor.parent is not None:
+            lists.setdefault(id(block.anchor.parent), []).append(record)
+    for block, record in kept:
+        if record.verdict != "maybe" or record.detail_url or block.anchor.parent is None \
+                or words.RELATED.search(record.title) or words.is_generic_heading(record.title):
+            continue
+        siblings = lists[id(block.anchor.parent)]
+        accepted = sum(r.verdict == "accept" for r in siblings)
+        if accepted >= 2 and accepted * 2 >= len(siblings):
+            record.verdict = "accept"
 
 
 def _drop_containers(kept: list[tuple[Block, Record]]) -> list[Record]:
