@@ -10,30 +10,21 @@ windows-1252 with no charset anywhere.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitesrv import bindable
-from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
-                        scrape_all)
+from unseen_kit import (TODAY, assert_polite, assert_ran_cleanly, assert_scores_well, match, same_title,
+                        scrape_once, unseen_round)
 
 
-SITES = Path(__file__).parent / "fixtures" / "unseen_sites"
-EXPECTED = json.loads((SITES / "expected.json").read_text())
-TODAY = dt.date(2026, 12, 3)
-HOSTS = hosts_for(EXPECTED)
-pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
+SITES, EXPECTED, pytestmark = unseen_round("unseen_sites")
 
 
 @pytest.fixture(scope="module")
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
-    import asyncio
-    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY))
+    return scrape_once(SITES, EXPECTED)
 
 
 def test_the_unseen_sites_score_well(scraped):

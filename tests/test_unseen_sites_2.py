@@ -15,27 +15,22 @@ are stored the way wget mirrors them (opportunities/index.html@page=2) and answe
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
-from sitesrv import bindable, serve, site_app
+from sitesrv import serve, site_app
 from scrapers.http import Fetcher
-from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
-                        scrape_all)
+from unseen_kit import (TODAY, assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, is_open,
+                        match, same_title, scrape_once, unseen_round)
 
 
-SITES = Path(__file__).parent / "fixtures" / "unseen_sites_2"
-EXPECTED = json.loads((SITES / "expected.json").read_text())
-TODAY = dt.date(2026, 12, 3)
+SITES, EXPECTED, pytestmark = unseen_round("unseen_sites_2")
 HOSTS = hosts_for(EXPECTED)
 CS_API = "/harrowfield-council/api/2.4/json_search_results"
 LISTING = "/kirkmoor-volunteer-centre/opportunities"
-pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
 
 
 async def citizen_space_search(request: web.Request) -> web.Response:
@@ -61,12 +56,8 @@ ROUTES = {CS_API: citizen_space_search, LISTING: listing_page, LISTING + "/": li
 @pytest.fixture(scope="module")
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
-    import asyncio
-    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY, ROUTES))
+    return scrape_once(SITES, EXPECTED, ROUTES)
 
-
-def _is_open(row: dict[str, Any]) -> bool:
-    return bool(row["offered"]) and (not row["closing_date"] or row["closing_date"] >= TODAY.isoformat())
 
 
 def test_the_second_unseen_sites_score_well(scraped):
@@ -98,7 +89,7 @@ def test_the_citizen_space_api_is_asked_at_the_hubs_own_root_for_open_and_closed
 ])
 def test_closed_consultations_are_marked_closed(scraped, title, date):
     row = match(scraped, "harrowfield-council", title)
-    assert row["closing_date"] == date and not _is_open(row)
+    assert row["closing_date"] == date and not is_open(row)
 
 
 @pytest.mark.parametrize("title, date, age", [
@@ -108,7 +99,7 @@ def test_closed_consultations_are_marked_closed(scraped, title, date):
 ])
 def test_open_consultations_keep_their_api_closing_dates(scraped, title, date, age):
     row = match(scraped, "harrowfield-council", title)
-    assert _is_open(row) and row["closing_date"] == date and row["min_age"] == age
+    assert is_open(row) and row["closing_date"] == date and row["min_age"] == age
 
 
 def test_we_asked_you_said_results_are_not_consultations(scraped):
@@ -121,9 +112,9 @@ def test_we_asked_you_said_results_are_not_consultations(scraped):
 def test_each_engagementhq_tile_is_its_own_project_with_its_own_state(scraped):
     rows = scraped["found"]["lowmoor-have-your-say"]
     assert len(rows) == 6
-    assert _is_open(match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan"))
+    assert is_open(match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan"))
     for title in ("Draft Climate Action Plan", "Moor Road play area improvements"):
-        assert not _is_open(match(scraped, "lowmoor-have-your-say", title))
+        assert not is_open(match(scraped, "lowmoor-have-your-say", title))
     assert match(scraped, "lowmoor-have-your-say", "Riverside Park masterplan")["closing_date"] == "2027-01-17"
     assert match(scraped, "lowmoor-have-your-say", "Join the Lowmoor Community Panel")["min_age"] == 16
 
@@ -140,7 +131,7 @@ def test_blog_posts_a_paid_job_and_a_testimonial_in_the_feed_stay_out(scraped, t
 
 def test_the_feed_was_read_and_a_post_whose_applications_closed_is_closed(scraped):
     assert any(h.path == "/brambling-befrienders/feed/" for h in scraped["hits"]["brambling-befrienders"])
-    assert not _is_open(match(scraped, "brambling-befrienders", "Christmas Day Lunch Helpers"))
+    assert not is_open(match(scraped, "brambling-befrienders", "Christmas Day Lunch Helpers"))
     driver = match(scraped, "brambling-befrienders", "Volunteer Driver")
     assert driver["min_age"] == 21 and driver["closing_date"] == "2027-01-15"
 
@@ -161,7 +152,7 @@ def test_every_page_of_the_query_string_listing_was_read(scraped):
 
 def test_a_volunteer_posting_past_its_valid_through_is_closed(scraped):
     row = match(scraped, "kirkmoor-volunteer-centre", "Youth Mentor")
-    assert row["closing_date"] == "2026-11-15" and not _is_open(row)
+    assert row["closing_date"] == "2026-11-15" and not is_open(row)
 
 
 # -- one long page of roles ------------------------------------------------------------------------

@@ -11,37 +11,22 @@ All are static, so no routes are needed.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitesrv import bindable
-from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
-                        scrape_all)
+from unseen_kit import (TODAY, assert_polite, assert_ran_cleanly, assert_scores_well, found_titles, is_open,
+                        match, scrape_once, unseen_round)
 
-SITES = Path(__file__).parent / "fixtures" / "unseen_sites_3"
-EXPECTED = json.loads((SITES / "expected.json").read_text())
-TODAY = dt.date(2026, 12, 3)
-HOSTS = hosts_for(EXPECTED)
-pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
+SITES, EXPECTED, pytestmark = unseen_round("unseen_sites_3")
 
 
 @pytest.fixture(scope="module")
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
-    import asyncio
-    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY))
+    return scrape_once(SITES, EXPECTED)
 
 
-def _is_open(row: dict[str, Any]) -> bool:
-    return bool(row["offered"]) and (not row["closing_date"] or row["closing_date"] >= TODAY.isoformat())
-
-
-def _found(scraped: dict[str, Any], site: str, title: str) -> list[str]:
-    return [o["title"] for o in scraped["found"][site] if same_title(title, o["title"])]
 
 
 def test_the_third_unseen_sites_score_well(scraped):
@@ -70,7 +55,7 @@ def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(sc
 ])
 def test_each_table_row_is_an_opportunity_named_by_its_row_header(scraped, title, age, date):
     row = match(scraped, "ashby-vale-council", title)
-    assert (row["min_age"], row["closing_date"]) == (age, date) and _is_open(row)
+    assert (row["min_age"], row["closing_date"]) == (age, date) and is_open(row)
 
 
 def test_links_inside_a_row_do_not_become_its_title(scraped):
@@ -81,13 +66,13 @@ def test_links_inside_a_row_do_not_become_its_title(scraped):
 def test_rows_of_the_recently_closed_table_are_closed_consultations(scraped):
     for title in ("Council Tax Support scheme 2027 to 2028 consultation", "Dog control Public Spaces Protection Order renewal"):
         row = match(scraped, "ashby-vale-council", title)
-        assert not _is_open(row) and row["kind"] == "have-your-say"
+        assert not is_open(row) and row["kind"] == "have-your-say"
 
 
 @pytest.mark.parametrize("title", ["Consultation and engagement team", "consultation@ashbyvale.gov.example",
                                    "Youth services", "Libraries"])
 def test_a_table_of_contacts_stays_out(scraped, title):
-    assert not _found(scraped, "ashby-vale-council", title)
+    assert not found_titles(scraped, "ashby-vale-council", title)
 
 
 # -- an NHS trust's accordion ------------------------------------------------------------------------
@@ -100,17 +85,17 @@ def test_a_table_of_contacts_stays_out(scraped, title):
 ])
 def test_roles_in_collapsed_accordion_panels_keep_their_ages_and_dates(scraped, title, age, date):
     row = match(scraped, "tamarside-nhs", title)
-    assert (row["min_age"], row["closing_date"]) == (age, date) and _is_open(row)
+    assert (row["min_age"], row["closing_date"]) == (age, date) and is_open(row)
 
 
 def test_a_role_whose_recruitment_is_paused_is_not_open(scraped):
-    assert not _is_open(match(scraped, "tamarside-nhs", "Therapy Dog Volunteer"))
+    assert not is_open(match(scraped, "tamarside-nhs", "Therapy Dog Volunteer"))
 
 
 @pytest.mark.parametrize("title", ["Do I need a DBS check?", "I am under 16. Can I volunteer?",
                                    "Volunteer Services Coordinator", "Healthcare Assistant"])
 def test_faqs_in_the_same_accordion_and_paid_jobs_stay_out(scraped, title):
-    assert not _found(scraped, "tamarside-nhs", title)
+    assert not found_titles(scraped, "tamarside-nhs", title)
 
 
 # -- a Next.js volunteer centre ---------------------------------------------------------------------
@@ -118,7 +103,7 @@ def test_faqs_in_the_same_accordion_and_paid_jobs_stay_out(scraped, title):
 def test_featured_roles_are_not_counted_twice_and_the_volunteer_of_the_month_is_not_a_role(scraped):
     rows = scraped["found"]["brackenford-volunteers"]
     assert len(rows) == 8, [o["title"] for o in rows]
-    assert not _found(scraped, "brackenford-volunteers", "Meet Priya, our December volunteer of the month")
+    assert not found_titles(scraped, "brackenford-volunteers", "Meet Priya, our December volunteer of the month")
 
 
 @pytest.mark.parametrize("title, age, date", [
@@ -133,7 +118,7 @@ def test_age_pills_and_short_dates_are_read(scraped, title, age, date):
 
 def test_a_card_with_a_closed_badge_is_closed(scraped):
     row = match(scraped, "brackenford-volunteers", "Christmas Toy Appeal Sorter")
-    assert row["closing_date"] == "2026-11-20" and not _is_open(row)
+    assert row["closing_date"] == "2026-11-20" and not is_open(row)
 
 
 # -- a police vacancies board -----------------------------------------------------------------------
@@ -142,14 +127,14 @@ def test_a_card_with_a_closed_badge_is_closed(scraped):
                                    "Police Constable: Degree Holder Entry Programme", "Volunteer Coordinator",
                                    "Specials recognised at annual awards", "Speedwatch volunteers check 4,000 vehicles"])
 def test_paid_jobs_and_news_beside_the_volunteer_roles_stay_out(scraped, title):
-    assert not _found(scraped, "severn-shore-police", title)
+    assert not found_titles(scraped, "severn-shore-police", title)
 
 
 def test_the_closed_role_is_closed_and_cadets_start_at_13(scraped):
     rural = match(scraped, "severn-shore-police", "Rural Crime Watch Volunteer")
-    assert not _is_open(rural)
+    assert not is_open(rural)
     cadets = next(o for o in scraped["found"]["severn-shore-police"] if o["title"] == "Volunteer Police Cadets")
-    assert cadets["min_age"] == 13 and cadets["closing_date"] == "2027-01-10" and _is_open(cadets)
+    assert cadets["min_age"] == 13 and cadets["closing_date"] == "2027-01-10" and is_open(cadets)
 
 
 # -- microdata events among boilerplate ------------------------------------------------------------
@@ -161,15 +146,15 @@ def test_the_closed_role_is_closed_and_cadets_start_at_13(scraped):
 ])
 def test_microdata_events_are_read_with_their_dates_and_ages(scraped, title, age, date):
     row = match(scraped, "wyrebank-wildlife-trust", title)
-    assert (row["kind"], row["min_age"], row["closing_date"]) == ("event", age, date) and _is_open(row)
+    assert (row["kind"], row["min_age"], row["closing_date"]) == ("event", age, date) and is_open(row)
 
 
 @pytest.mark.parametrize("title", ["Tree planting at Hollin Beck", "Wildflower seed collecting", "Pond platform repair work party"])
 def test_cancelled_and_past_events_are_not_open(scraped, title):
-    assert not _is_open(match(scraped, "wyrebank-wildlife-trust", title))
+    assert not is_open(match(scraped, "wyrebank-wildlife-trust", title))
 
 
 @pytest.mark.parametrize("title", ["Help us protect Wyre's wildlife", "Become a member from £3 a month", "Sign up to Wild Wyre",
                                    "Adopt a barn owl", "Give your time", "Reserves Officer", "Can't make a date?"])
 def test_menus_calls_to_donate_and_the_newsletter_stay_out(scraped, title):
-    assert not _found(scraped, "wyrebank-wildlife-trust", title)
+    assert not found_titles(scraped, "wyrebank-wildlife-trust", title)

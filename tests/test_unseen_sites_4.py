@@ -11,37 +11,22 @@ All are static, so no routes are needed.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitesrv import bindable
-from unseen_kit import (assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, same_title,
-                        scrape_all)
+from unseen_kit import (TODAY, assert_polite, assert_ran_cleanly, assert_scores_well, found_titles, is_open,
+                        match, scrape_once, unseen_round)
 
-SITES = Path(__file__).parent / "fixtures" / "unseen_sites_4"
-EXPECTED = json.loads((SITES / "expected.json").read_text())
-TODAY = dt.date(2026, 12, 3)
-HOSTS = hosts_for(EXPECTED)
-pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
+SITES, EXPECTED, pytestmark = unseen_round("unseen_sites_4")
 
 
 @pytest.fixture(scope="module")
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
-    import asyncio
-    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY))
+    return scrape_once(SITES, EXPECTED)
 
 
-def _is_open(row: dict[str, Any]) -> bool:
-    return bool(row["offered"]) and (not row["closing_date"] or row["closing_date"] >= TODAY.isoformat())
-
-
-def _found(scraped: dict[str, Any], site: str, title: str) -> list[str]:
-    return [o["title"] for o in scraped["found"][site] if same_title(title, o["title"])]
 
 
 def test_the_fourth_unseen_sites_score_well(scraped):
@@ -69,28 +54,28 @@ def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(sc
 ])
 def test_views_rows_and_their_own_pages_give_ages_and_dates(scraped, title, age, date):
     row = match(scraped, "oakhurst-council", title)
-    assert (row["min_age"], row["closing_date"]) == (age, date) and _is_open(row)
+    assert (row["min_age"], row["closing_date"]) == (age, date) and is_open(row)
 
 
 def test_closed_consultations_in_the_view_are_closed(scraped):
     for title in ("Town centre parking charges review", "Public toilets survey"):
         row = match(scraped, "oakhurst-council", title)
-        assert not _is_open(row) and row["kind"] == "have-your-say"
+        assert not is_open(row) and row["kind"] == "have-your-say"
 
 
 @pytest.mark.parametrize("title", ["Elections and voting", "Open", "Closed", "Volunteer Coordinator (Libraries)",
                                    "Library volunteers thanked at civic reception"])
 def test_service_teasers_facets_paid_jobs_and_news_stay_out(scraped, title):
-    assert not _found(scraped, "oakhurst-council", title)
+    assert not found_titles(scraped, "oakhurst-council", title)
 
 
 # -- a Wix charity with no headings ------------------------------------------------------------------
 
 @pytest.mark.parametrize("title, age", [("Dog Walker", 16), ("Cattery Assistant", 18), ("Foster Carer", 21),
                                         ("Charity Shop Volunteer", 14), ("Fundraising Event Helper", None)])
-def test_roles_titled_by_inline_bold_spans_are_found(scraped, title, age):
+def test_roles_titled_by_inline_bold_spans_arefound_titles(scraped, title, age):
     row = match(scraped, "thimble-lane-rescue", title)
-    assert row["min_age"] == age and _is_open(row)
+    assert row["min_age"] == age and is_open(row)
 
 
 def test_donate_shop_and_adoption_blocks_stay_out(scraped):
@@ -107,13 +92,13 @@ def test_role_description_links_name_roles_without_the_document_words(scraped):
 
 
 def test_a_role_named_in_a_sentence_saying_it_is_not_recruited_to_is_not_open(scraped):
-    assert not _is_open(match(scraped, "greyfriars-nhs", "Maternity Support Volunteer"))
+    assert not is_open(match(scraped, "greyfriars-nhs", "Maternity Support Volunteer"))
 
 
 @pytest.mark.parametrize("title", ["Volunteer application form", "Volunteer handbook 2026", "Volunteer expenses policy",
                                    "Volunteering annual report 2025", "Volunteer Services Assistant", "Staff Nurse"])
 def test_other_documents_and_job_descriptions_stay_out(scraped, title):
-    assert not _found(scraped, "greyfriars-nhs", title)
+    assert not found_titles(scraped, "greyfriars-nhs", title)
 
 
 # -- a volunteer centre with a carousel ---------------------------------------------------------------
@@ -121,17 +106,17 @@ def test_other_documents_and_job_descriptions_stay_out(scraped, title):
 def test_carousel_copies_are_not_counted_twice_and_organisations_are_not_roles(scraped):
     rows = scraped["found"]["wendover-volunteer-centre"]
     assert len(rows) == 6, [o["title"] for o in rows]
-    assert not _found(scraped, "wendover-volunteer-centre", "Wendover Foodbank")
+    assert not found_titles(scraped, "wendover-volunteer-centre", "Wendover Foodbank")
 
 
-@pytest.mark.parametrize("title, age, date, is_open", [
+@pytest.mark.parametrize("title, age, date, still_open", [
     ("Junior Park Ranger", 14, None, True),               # "Suitable for 14-17 year olds"
     ("Youth Club Assistant", 16, "2027-01-08", True),     # "Suitable for 16-25 year olds", "08/01/2027"
     ("Reading Helper", 16, "2026-11-27", False),
 ])
-def test_suitable_for_ages_and_numeric_dates(scraped, title, age, date, is_open):
+def test_suitable_for_ages_and_numeric_dates(scraped, title, age, date, still_open):
     row = match(scraped, "wendover-volunteer-centre", title)
-    assert (row["min_age"], row["closing_date"], _is_open(row)) == (age, date, is_open)
+    assert (row["min_age"], row["closing_date"], is_open(row)) == (age, date, still_open)
 
 
 # -- a police and crime commissioner's tabs --------------------------------------------------------
@@ -144,14 +129,14 @@ def test_suitable_for_ages_and_numeric_dates(scraped, title, age, date, is_open)
 ])
 def test_roles_under_tab_panels_are_named_by_their_own_headings(scraped, title, age, date):
     row = match(scraped, "marlcombe-pcc", title)
-    assert (row["min_age"], row["closing_date"]) == (age, date) and _is_open(row)
+    assert (row["min_age"], row["closing_date"]) == (age, date) and is_open(row)
 
 
 def test_a_panel_whose_recruitment_has_closed_is_not_open(scraped):
-    assert not _is_open(match(scraped, "marlcombe-pcc", "Stop and Search Scrutiny Panel member"))
+    assert not is_open(match(scraped, "marlcombe-pcc", "Stop and Search Scrutiny Panel member"))
 
 
 @pytest.mark.parametrize("title", ["Community Panels", "Youth Commission", "What you'll do", "Time", "Will I be paid?",
                                    "Volunteer Schemes Manager", "Custody visitors make 412 visits in a year"])
 def test_tab_names_fact_labels_faqs_and_paid_jobs_stay_out(scraped, title):
-    assert not [t for t in _found(scraped, "marlcombe-pcc", title) if t.casefold() == title.casefold()]
+    assert not [t for t in found_titles(scraped, "marlcombe-pcc", title) if t.casefold() == title.casefold()]

@@ -11,33 +11,22 @@ is what the fixes so far reach, so a regression fails; the behaviour tests pin d
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitesrv import bindable
-from unseen_kit import assert_polite, assert_ran_cleanly, assert_scores_well, hosts_for, match, scrape_all
+from unseen_kit import (TODAY, assert_polite, assert_ran_cleanly, assert_scores_well, is_open, match,
+                        scrape_once, unseen_round)
 
-SITES = Path(__file__).parent / "fixtures" / "unseen_sites_5"
-EXPECTED = json.loads((SITES / "expected.json").read_text())
-TODAY = dt.date(2026, 12, 3)
-HOSTS = hosts_for(EXPECTED)
+SITES, EXPECTED, pytestmark = unseen_round("unseen_sites_5")
 NOW = 0.84  # F1 after the fixes so far (0.689 when first measured)
-pytestmark = pytest.mark.skipif(not all(bindable(h) for h in HOSTS), reason="needs loopback addresses beyond 127.0.0.1")
 
 
 @pytest.fixture(scope="module")
 def scraped() -> dict[str, Any]:
     """One scrape of all the sites, shared by the tests below."""
-    import asyncio
-    return asyncio.run(scrape_all(SITES, EXPECTED, TODAY))
+    return scrape_once(SITES, EXPECTED)
 
-
-def _is_open(row: dict[str, Any]) -> bool:
-    return bool(row["offered"]) and (not row["closing_date"] or row["closing_date"] >= TODAY.isoformat())
 
 
 def test_the_fifth_unseen_sites_score_no_worse_than_now(scraped):
@@ -55,16 +44,16 @@ def test_the_servers_saw_one_request_at_a_time_and_nothing_robots_txt_forbids(sc
     assert_polite(scraped, forbidden)
 
 
-@pytest.mark.parametrize("title, age, is_open", [("Station Support Volunteer", 16, True),
+@pytest.mark.parametrize("title, age, still_open", [("Station Support Volunteer", 16, True),
                                                  ("Heritage Centre Guide", 16, False)])
-def test_a_table_rows_title_without_bold_or_link_is_its_first_line(scraped, title, age, is_open):
+def test_a_table_rows_title_without_bold_or_link_is_its_first_line(scraped, title, age, still_open):
     row = match(scraped, "westmarch-fire-rescue", title)
-    assert row["min_age"] == age and _is_open(row) is is_open
+    assert row["min_age"] == age and is_open(row) is still_open
 
 
 def test_a_consultation_about_a_policy_is_not_a_heading_about_policies(scraped):
     row = match(scraped, "hartmoor-county-council", "Home to school transport policy 2027 to 2028")
-    assert row["closing_date"] == "2026-12-21" and _is_open(row)
+    assert row["closing_date"] == "2026-12-21" and is_open(row)
 
 
 @pytest.mark.parametrize("site, title", [("harbourside-hospitals-charity", "Can’t volunteer? You can still help"),
@@ -75,4 +64,4 @@ def test_asides_with_curly_apostrophes_or_emoji_stay_out(scraped, site, title):
 
 def test_a_list_item_without_a_page_of_its_own_is_a_role_when_its_list_is_roles(scraped):
     row = match(scraped, "ashgrove-mutual-aid", "Soup Saturday cook")
-    assert _is_open(row)
+    assert is_open(row)

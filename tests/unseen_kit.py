@@ -2,23 +2,54 @@
 the tests of sites the scraper was not developed against."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import sys
 from collections import defaultdict
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any, Mapping
 
+import pytest
 from aiohttp import web
 
 from bot.store import Store
 from scrapers.http import Fetcher
 from scrapers.run import run_scrape
 from scrapers.sources import Source
-from sitesrv import serve, site_app
+from sitesrv import bindable, serve, site_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from scrape_sites import same_title, score  # noqa: E402  (same_title is re-exported for the tests)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = dt.date(2026, 12, 3)  # the day every round's answer key is judged by
+
+
+def unseen_round(folder: str) -> tuple[Path, dict[str, Any], pytest.MarkDecorator]:
+    """A round's sites, its answer key, and the mark that skips it where loopback addresses
+    beyond 127.0.0.1 cannot be bound (one per site)."""
+    sites = FIXTURES / folder
+    expected = json.loads((sites / "expected.json").read_text())
+    bindable_here = all(bindable(h) for h in hosts_for(expected))
+    return sites, expected, pytest.mark.skipif(not bindable_here, reason="needs loopback addresses beyond 127.0.0.1")
+
+
+def scrape_once(sites: Path, expected: Mapping[str, Any], routes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One scrape of a round's sites, as of TODAY (for a module-scoped fixture)."""
+    return asyncio.run(scrape_all(sites, expected, TODAY, routes))
+
+
+def is_open(row: Mapping[str, Any]) -> bool:
+    """Offered and not past its closing date, as of TODAY."""
+    return bool(row["offered"]) and (not row["closing_date"] or row["closing_date"] >= TODAY.isoformat())
+
+
+def found_titles(scraped: Mapping[str, Any], site: str, title: str) -> list[str]:
+    """The titles stored for a site that are the same title as `title`."""
+    return [o["title"] for o in scraped["found"][site] if same_title(title, o["title"])]
 
 
 def hosts_for(expected: Mapping[str, Any]) -> list[str]:
